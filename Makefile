@@ -1,0 +1,52 @@
+# BudStack: `make run` for a working platform with demo data, `make test` for the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format install migrate demo clean-var
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+## run: the whole platform with demo data on SQLite, eager tasks and local files.
+run: demo
+	@echo ""
+	@echo "BudStack is starting at http://$(HOST):$(PORT)/"
+	@echo "  Storefronts: http://$(HOST):$(PORT)/store/healingbuds/  http://$(HOST):$(PORT)/store/greenleaf/"
+	@echo "               http://healingbuds.localhost:$(PORT)/  (BUDSTACK_DOMAIN=localhost, the default)"
+	@echo "  Admin:       http://$(HOST):$(PORT)/admin/"
+	@echo "  Logins (password budstack-demo): admin@budstack.test, owner@healingbuds.test,"
+	@echo "    owner@greenleaf.test, editor@healingbuds.test, marketer@healingbuds.test,"
+	@echo "    patient@healingbuds.test (verified), patient@greenleaf.test (pending)"
+	@echo ""
+	PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite against real PostgreSQL and Redis started for the run.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	BUDSTACK_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

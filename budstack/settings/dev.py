@@ -1,0 +1,15 @@
+"""Local development: `make run`. Embedded defaults, never for production."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-secret-key-change-me")
+# Static files come straight from the apps (WhiteNoise finders); no collectstatic.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
+BUDSTACK_PUBLIC_PORT = env.int("BUDSTACK_PUBLIC_PORT", default=env.int("PORT", default=8000))
+WAGTAILADMIN_BASE_URL = env(
+    "WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)

@@ -1,0 +1,28 @@
+"""Test run: real PostgreSQL and Redis when `make test` provides them."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key")
+# Static files come straight from the apps (WhiteNoise finders); no collectstatic.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+ALLOWED_HOSTS = ["*"]
+BUDSTACK_DOMAIN = "budstack.test"
+BUDSTACK_PUBLIC_PORT = 80
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "test-media"))  # noqa: F405
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Each xdist worker gets its own Redis database, so flushing the cache between tests
+# never touches another worker's keys (databases 0 and 1 are the broker's).
+if REDIS_URL:  # noqa: F405
+    _worker = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
+    _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
+    CACHES["default"]["LOCATION"] = f"{_base}/{2 + _worker}"  # noqa: F405

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from budstack import health, views
+from commerce import views as commerce_views
+from search import views as search_views
+from sites import views as site_views
+
+storefront_patterns = [
+    path("auth/", include("sites.urls_auth")),
+    path("cart/", commerce_views.cart, name="cart"),
+    path("checkout/", commerce_views.checkout, name="checkout"),
+    path("account/", site_views.account, name="account"),
+    path("search/", search_views.search, name="search"),
+    path("sitemap.xml", site_views.sitemap, name="sitemap"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include((storefront_patterns, "storefront"))),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        wagtail_views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Same pattern as wagtail.urls, so Wagtail's reverse("wagtail_serve") keeps working.
+    re_path(r"^((?:[\w\-]+/)*)$", views.serve, name="wagtail_serve"),
+]

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from wagtail import views as wagtail_views
+
+from sites.context import platform_scope
+from sites.models import Tenant
+
+
+def serve(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page serving, for tenant requests only; the bare platform has a landing page."""
+    if getattr(request, "tenant", None) is not None:
+        return wagtail_views.serve(request, path)
+    if path == "":
+        return landing(request)
+    raise Http404
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    tenants = []
+    if settings.DEBUG:
+        with platform_scope("list demo storefronts on the dev landing page"):
+            tenants = list(Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("name"))
+    return render(request, "budstack/landing.html", {"storefronts": tenants})

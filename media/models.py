@@ -1,0 +1,65 @@
+"""Tenant-owned Wagtail images and documents.
+
+The tenant follows from the collection: each tenant has one collection (and may nest
+others below it); files in the root collection belong to the platform (tenant is NULL).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+
+
+def tenant_for_collection(collection):
+    """The tenant owning ``collection`` or one of its ancestors, or None for the platform."""
+    from sites.models import Tenant
+
+    if collection is None:
+        return None
+    ancestors = collection.get_ancestors(inclusive=True)
+    return Tenant.objects.filter(collection__in=ancestors).first()
+
+
+class TenantMediaMixin(models.Model):
+    tenant = models.ForeignKey(
+        "tenancy.Tenant",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.tenant = tenant_for_collection(self.collection)
+        super().save(*args, **kwargs)
+
+
+class TenantImage(TenantMediaMixin, AbstractImage):  # noqa: DJ008 - AbstractImage has __str__
+    caption = models.CharField(max_length=255, blank=True)
+
+    admin_form_fields = Image.admin_form_fields + ("caption",)
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        permissions = [("choose_tenantimage", "Can choose image")]
+
+
+class TenantRendition(AbstractRendition):
+    image = models.ForeignKey(TenantImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class TenantDocument(TenantMediaMixin, AbstractDocument):  # noqa: DJ008 - AbstractDocument has __str__
+    admin_form_fields = Document.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = "document"
+        permissions = [("choose_tenantdocument", "Can choose document")]

@@ -1,0 +1,84 @@
+"""Patient accounts: signup with email confirmation, password reset; all per tenant."""
+
+from __future__ import annotations
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from sites.models import Role, Tenant, User
+
+
+def make_token(user: User) -> str:
+    """One URL segment: ``<uid>.<token>`` (uid is base64url, so it has no dot)."""
+    return f"{urlsafe_base64_encode(force_bytes(user.pk))}.{default_token_generator.make_token(user)}"
+
+
+def user_for_token(tenant: Tenant, token: str) -> User | None:
+    """The tenant's user a token was made for, if the token is still good."""
+    uid, _, secret = token.partition(".")
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uid)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, tenant=tenant).first()
+    if user is None or not default_token_generator.check_token(user, secret):
+        return None
+    return user
+
+
+def _send(request: HttpRequest, user: User, template: str, context: dict) -> None:
+    tenant = request.tenant
+    context = {"tenant": tenant, "user": user, **context}
+    subject = render_to_string(f"sites/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"sites/email/{template}.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def register_patient(request: HttpRequest, data: dict) -> None:
+    """Create an inactive patient and email a confirmation link.
+
+    When the email already has an account here, that account's owner is told instead;
+    the person signing up sees the same answer either way, so nothing is revealed.
+    """
+    from kyc.models import PatientProfile
+
+    tenant = request.tenant
+    existing = User.objects.filter(tenant=tenant, email=data["email"]).first()
+    if existing is not None:
+        _send(
+            request,
+            existing,
+            "signup_existing",
+            {"login_url": request.build_absolute_uri(reverse("storefront:login"))},
+        )
+        return
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                data["email"],
+                data["password1"],
+                role=Role.PATIENT,
+                tenant=tenant,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                is_active=False,
+            )
+            PatientProfile.objects.create(user=user, tenant=tenant)
+    except IntegrityError:
+        return  # a concurrent signup with the same email won the race
+    link = request.build_absolute_uri(reverse("storefront:confirm", args=[make_token(user)]))
+    _send(request, user, "signup_confirm", {"link": link})
+
+
+def send_password_reset(request: HttpRequest, email: str) -> None:
+    user = User.objects.filter(tenant=request.tenant, email=email, is_active=True).first()
+    if user is None:
+        return
+    link = request.build_absolute_uri(reverse("storefront:reset_password", args=[make_token(user)]))
+    _send(request, user, "password_reset", {"link": link})

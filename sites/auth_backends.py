@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from sites.models import Role, User
+
+
+class TenantEmailBackend(ModelBackend):
+    """Email + password, looked up where the login happens.
+
+    On a tenant's storefront or API only that tenant's accounts can log in; on the
+    platform (the admin) only staff can. A patient of one dispensary is thus unknown at
+    another, and the answer for an unknown account is the same as for a wrong password.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        email: str | None = None,
+        **kwargs,
+    ) -> User | None:
+        email = (email or username or kwargs.get(User.USERNAME_FIELD) or "").strip().lower()
+        if not email or password is None:
+            return None
+        tenant = getattr(request, "tenant", None)
+        candidates = User.objects.filter(email=email).select_related("tenant")
+        if tenant is not None:
+            candidates = candidates.filter(tenant=tenant)
+        else:
+            candidates = candidates.exclude(role=Role.PATIENT)
+        user = candidates.first()
+        if user is None:
+            # Spend the same time as a real check so timing reveals nothing.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def user_can_authenticate(self, user) -> bool:
+        if not super().user_can_authenticate(user):
+            return False
+        if user.is_demo and not settings.DEBUG:
+            return False
+        tenant = user.tenant
+        # Staff of a suspended tenant may still log in (read-only comes with plans);
+        # patients may not.
+        return tenant is None or tenant.is_active or user.role != Role.PATIENT

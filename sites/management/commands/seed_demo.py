@@ -1,0 +1,127 @@
+"""Demo dispensaries and accounts for `make run`; safe to run again."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from budstack import demo_content as demo
+from sites.context import platform_scope, tenant_scope
+from sites.models import Branding, Role, Tenant, User
+from sites.provisioning import TenantSpec, add_staff, provision_tenant
+
+
+class Command(BaseCommand):
+    help = "Create the demo dispensaries, accounts and content (DEBUG only; idempotent)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo publishes known passwords; it only runs with DEBUG on.")
+        steps = len(demo.TENANTS) * 2 + 1
+        step = 0
+
+        def progress(message: str) -> None:
+            nonlocal step
+            step += 1
+            bar = "#" * step + "." * (steps - step)
+            self.stdout.write(f"[{bar}] {step}/{steps} {message}")
+
+        tenants = {}
+        for spec in demo.TENANTS:
+            tenants[spec["slug"]] = self._tenant(spec)
+            progress(f"tenant {spec['slug']}")
+        with platform_scope("seed demo accounts"):
+            self._accounts(tenants)
+        progress("accounts")
+        for slug, tenant in tenants.items():
+            with tenant_scope(tenant):
+                self._content(tenant)
+            progress(f"content of {slug}")
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+
+    def _tenant(self, spec: dict) -> Tenant:
+        tenant = Tenant.objects.filter(slug=spec["slug"]).first()
+        if tenant is None:
+            tenant = provision_tenant(
+                TenantSpec(
+                    spec["slug"], spec["name"], spec["country"], spec["theme"], f"owner@{spec['slug']}.test"
+                )
+            ).tenant
+        with tenant_scope(tenant):
+            primary, accent = spec["colours"]
+            Branding.objects.update_or_create(
+                tenant=tenant,
+                defaults={"tagline": spec["tagline"], "primary_colour": primary, "accent_colour": accent},
+            )
+        return tenant
+
+    @transaction.atomic
+    def _accounts(self, tenants: dict[str, Tenant]) -> None:
+        from kyc.models import PatientProfile
+
+        for email, role, slug in demo.ACCOUNTS:
+            tenant = tenants.get(slug)
+            user = User.objects.filter(email=email, tenant=tenant).first()
+            if user is None:
+                if role == Role.SUPER_ADMIN:
+                    user = User.objects.create_superuser(email)
+                elif role == Role.PATIENT:
+                    user = User.objects.create_user(email, role=role, tenant=tenant)
+                else:
+                    user = add_staff(tenant, email, role)
+            local = email.split("@")[0]
+            user.first_name = user.first_name or local.capitalize()
+            user.last_name = user.last_name or (tenant.name if tenant else "BudStack")
+            user.is_demo = True
+            user.set_password(demo.PASSWORD)
+            user.save()
+            if role == Role.PATIENT:
+                PatientProfile.objects.update_or_create(
+                    user=user, tenant=tenant, defaults={"kyc_status": demo.PATIENT_KYC[email]}
+                )
+
+    def _content(self, tenant: Tenant) -> None:
+        from commerce.models import Product
+        from pages.models import ArticlePage, ConditionPage, ConditionsIndexPage, WireIndexPage
+
+        currency = {"GB": "GBP"}.get(tenant.country_code, "EUR")
+        for row in demo.product_rows():
+            Product.objects.update_or_create(
+                tenant=tenant,
+                sku=row.pop("sku"),
+                defaults={**row, "slug": slugify(row["name"]), "currency": currency,
+                          "description": f"{row['name']}: {row['strain_type']} {row['form']} from our licensed supplier."},
+            )  # fmt: skip
+        home = tenant.site.root_page
+        conditions = ConditionsIndexPage.objects.child_of(home).first()
+        for slug, title, summary, evidence in demo.CONDITIONS:
+            if not ConditionPage.objects.child_of(conditions).filter(slug=slug).exists():
+                page = conditions.add_child(
+                    instance=ConditionPage(
+                        title=title, slug=slug, summary=summary,
+                        body=[("paragraph", f"<p>{evidence}</p>")],
+                    )
+                )  # fmt: skip
+                page.save_revision().publish()
+        wire = WireIndexPage.objects.child_of(home).first()
+        today = timezone.localdate()
+        for days_ago, (slug, title, intro) in enumerate(demo.ARTICLES, start=1):
+            if not ArticlePage.objects.child_of(wire).filter(slug=slug).exists():
+                page = wire.add_child(
+                    instance=ArticlePage(
+                        title=title, slug=slug, intro=intro, date=today - timedelta(days=days_ago * 7),
+                        body=[("paragraph", f"<p>{intro}</p>")],
+                    )
+                )  # fmt: skip
+                page.save_revision().publish()
+        slug, title, intro = demo.SCHEDULED_ARTICLE
+        if not ArticlePage.objects.child_of(wire).filter(slug=slug).exists():
+            go_live = timezone.now() + timedelta(days=7)
+            page = wire.add_child(
+                instance=ArticlePage(title=title, slug=slug, intro=intro, date=go_live.date(), live=False)
+            )
+            page.go_live_at = go_live
+            page.save_revision().publish()

@@ -1,0 +1,127 @@
+"""Tenant resolution and the per-request tenant scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import get_script_prefix, set_script_prefix
+
+from sites.context import platform_scope, tenant_scope
+from sites.resolution import TenantNotFound, resolve_request, tenant_by_slug
+
+# First path segments that belong to the platform, whatever the host.
+PLATFORM_PREFIXES = ("admin", "django-admin", "healthz", "readyz", "metrics", "static", "media", "documents")
+# Routes that take their tenant from the host or the X-Tenant-Slug header, never the path.
+HEADER_TENANT_PREFIXES = ("api",)
+
+
+def _first_segment(path: str) -> str:
+    return path.lstrip("/").split("/", 1)[0]
+
+
+class TenantMiddleware:
+    """Sets ``request.tenant`` and serves storefront paths below ``/store/<slug>/``.
+
+    A path-style request is rewritten so that the rest of Django sees the storefront
+    path, and the script prefix becomes ``/store/<slug>/`` for the duration of the
+    request: every ``reverse()`` and page URL then keeps the access style it came in with.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = None
+        request.tenant_url_style = None
+        segment = _first_segment(request.path_info)
+        if segment in PLATFORM_PREFIXES:
+            return self.get_response(request)
+        try:
+            if segment in HEADER_TENANT_PREFIXES:
+                resolution = resolve_request(request, allow_path=False)
+                if resolution.tenant is None and (slug := request.headers.get("X-Tenant-Slug")):
+                    tenant = tenant_by_slug(slug.strip().lower())
+                    if tenant is None:
+                        raise TenantNotFound(slug)
+                    request.tenant = tenant
+                    request.tenant_url_style = "header"
+                    return self.get_response(request)
+            else:
+                resolution = resolve_request(request)
+        except TenantNotFound:
+            return tenant_not_found(request)
+
+        tenant = resolution.tenant
+        if tenant is None:
+            return self.get_response(request)
+        request.tenant = tenant
+        request.tenant_url_style = resolution.style
+        if not tenant.is_active:
+            return tenant_unavailable(request, tenant)
+        # Wagtail asks Site.find_for_request(); answer it once, from the tenant.
+        request._wagtail_site = tenant.site
+        if resolution.style != "path":
+            return self.get_response(request)
+
+        if resolution.rest == "":
+            return HttpResponseRedirect(request.path + "/")
+        if _first_segment(resolution.rest) in PLATFORM_PREFIXES + HEADER_TENANT_PREFIXES:
+            return tenant_not_found(request)
+        return self._serve_below_prefix(request, resolution.prefix, resolution.rest)
+
+    def _serve_below_prefix(self, request: HttpRequest, prefix: str, rest: str) -> HttpResponse:
+        old_prefix = get_script_prefix()
+        request.path_info = rest
+        request.META["SCRIPT_NAME"] = old_prefix.rstrip("/") + prefix
+        set_script_prefix(old_prefix.rstrip("/") + prefix + "/")
+        try:
+            return self.get_response(request)
+        finally:
+            set_script_prefix(old_prefix)
+
+
+class TenantScopeMiddleware:
+    """Runs the rest of the request inside the scope of the tenant it is for.
+
+    Storefront and API requests run for ``request.tenant``. In the admin, tenant staff
+    run for their own tenant and super admins for the platform. A logged-in user of
+    another tenant is anonymous on this tenant's storefront: a session is only good
+    where it was made.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        tenant = request.tenant
+        if tenant is not None:
+            if user is not None and user.is_authenticated and user.tenant_id != tenant.pk:
+                request.user = AnonymousUser()
+            with tenant_scope(tenant):
+                return self.get_response(request)
+        if user is not None and user.is_authenticated:
+            if user.is_superuser:
+                with platform_scope(f"super admin {user.pk} {request.method} {request.path}"):
+                    return self.get_response(request)
+            if user.tenant_id is not None:
+                request.tenant = user.tenant
+                with tenant_scope(user.tenant):
+                    return self.get_response(request)
+        return self.get_response(request)
+
+
+def tenant_not_found(request: HttpRequest) -> HttpResponse:
+    response = TemplateResponse(request, "sites/tenant_not_found.html", status=404)
+    return response.render()
+
+
+def tenant_unavailable(request: HttpRequest, tenant) -> HttpResponse:
+    response = TemplateResponse(
+        request, "sites/tenant_unavailable.html", {"tenant_name": tenant.name}, status=503
+    )
+    response["Retry-After"] = "3600"
+    return response.render()

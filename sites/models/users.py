@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    SUPER_ADMIN = "SUPER_ADMIN", "Super admin"
+    TENANT_ADMIN = "TENANT_ADMIN", "Tenant admin"
+    EDITOR = "EDITOR", "Editor"
+    MARKETER = "MARKETER", "Marketer"
+    PATIENT = "PATIENT", "Patient"
+
+
+STAFF_ROLES = (Role.TENANT_ADMIN, Role.EDITOR, Role.MARKETER)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # Staff emails are unique platform-wide; patients never log in to the admin.
+        return self.exclude(role=Role.PATIENT).get(email__iexact=username)
+
+    def create_user(self, email, password=None, *, role=Role.PATIENT, tenant=None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), role=role, tenant=tenant, **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        return self.create_user(email, password, role=Role.SUPER_ADMIN, tenant=None, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Email login; every account but a super admin belongs to exactly one tenant.
+
+    The same email may be a patient at two dispensaries (two rows), so email is unique per
+    tenant, and unique platform-wide among staff so that the admin login is unambiguous.
+    """
+
+    email = models.EmailField("email address", max_length=254)
+    tenant = models.ForeignKey(
+        "tenancy.Tenant", on_delete=models.CASCADE, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PATIENT)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, editable=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Demo accounts have a published password: they only work while DEBUG is on.
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "user"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "email"], name="user_email_unique_per_tenant"),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=~models.Q(role="PATIENT"),
+                name="user_staff_email_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="SUPER_ADMIN", tenant__isnull=True)
+                    | (~models.Q(role="SUPER_ADMIN") & models.Q(tenant__isnull=False))
+                ),
+                name="user_tenant_matches_role",
+                violation_error_message="Super admins have no tenant; everyone else has one.",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email).lower()
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = (self.email or "").strip().lower()
+        # Role is the source of truth; the Django flags follow it.
+        self.is_superuser = self.role == Role.SUPER_ADMIN
+        self.is_staff = self.role != Role.PATIENT
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_super_admin(self) -> bool:
+        return self.role == Role.SUPER_ADMIN

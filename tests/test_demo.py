@@ -1,0 +1,131 @@
+"""`seed_demo`: the contract's tenants and accounts, every storefront URL answering."""
+
+from django.core.management import CommandError, call_command
+
+import pytest
+
+from commerce.models import Product
+from kyc.models import PatientProfile
+from pages.models import ArticlePage, ConditionPage
+from sites.context import platform_scope, tenant_scope
+from sites.models import Role, Tenant, User
+
+pytestmark = pytest.mark.django_db
+
+STOREFRONT_URLS = [
+    "/", "/products/", "/about/", "/contact/", "/consultation/", "/consultation/success/",
+    "/conditions/", "/conditions/chronic-pain/", "/the-wire/",
+    "/the-wire/understanding-thc-and-cbd/", "/the-wire/feed/", "/blockchain/", "/search/?q=pain",
+    "/cart/", "/checkout/", "/account/", "/sitemap.xml", "/robots.txt",
+]  # fmt: skip
+AUTH_URLS = ["/auth/login/", "/auth/signup/", "/auth/forgot-password/"]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    return {t.slug: t for t in Tenant.objects.all()}
+
+
+def snapshot():
+    with platform_scope("count demo rows"):
+        return (
+            Tenant.objects.count(),
+            User.objects.count(),
+            Product.objects.count(),
+            ArticlePage.objects.count(),
+            ConditionPage.objects.count(),
+        )
+
+
+def test_demo_matches_the_contract(demo):
+    healingbuds, greenleaf = demo["healingbuds"], demo["greenleaf"]
+    assert (healingbuds.name, healingbuds.country_code) == ("Healing Buds", "GB")
+    assert (greenleaf.name, greenleaf.country_code) == ("Greenleaf Clinic", "PT")
+    assert healingbuds.theme != greenleaf.theme
+    for tenant in demo.values():
+        with tenant_scope(tenant):
+            products = Product.objects.all()
+            assert products.count() >= 12
+            assert products.exclude(available_countries__contains=tenant.country_code).exists()
+        home = tenant.site.root_page
+        assert ConditionPage.objects.descendant_of(home).live().count() >= 3
+        articles = ArticlePage.objects.descendant_of(home)
+        assert articles.live().count() >= 3
+        scheduled = articles.not_live().get()
+        assert scheduled.go_live_at is not None and scheduled.scheduled_revision is not None
+    expected = {
+        "admin@budstack.test": Role.SUPER_ADMIN, "owner@healingbuds.test": Role.TENANT_ADMIN,
+        "owner@greenleaf.test": Role.TENANT_ADMIN, "editor@healingbuds.test": Role.EDITOR,
+        "marketer@healingbuds.test": Role.MARKETER, "patient@healingbuds.test": Role.PATIENT,
+        "patient@greenleaf.test": Role.PATIENT,
+    }  # fmt: skip
+    assert {u.email: u.role for u in User.objects.all()} == expected
+    with platform_scope("test"):
+        kyc = {p.user.email: p.kyc_status for p in PatientProfile.objects.select_related("user")}
+    assert kyc == {"patient@healingbuds.test": "VERIFIED", "patient@greenleaf.test": "PENDING"}
+
+
+def test_seed_demo_twice_changes_nothing(demo):
+    before = snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == before
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert Tenant.objects.count() == 0
+
+
+@pytest.mark.parametrize("slug", ["healingbuds", "greenleaf"])
+def test_every_storefront_url_answers(demo, client, slug):
+    for url in AUTH_URLS:
+        assert client.get(f"/store/{slug}{url}").status_code == 200, url
+    logged_in = client.post(
+        f"/store/{slug}/auth/login/", {"username": f"patient@{slug}.test", "password": "budstack-demo"}
+    )
+    assert logged_in.status_code == 302
+    for url in STOREFRONT_URLS:
+        response = client.get(f"/store/{slug}{url}")
+        assert response.status_code == 200, (url, response.status_code)
+    product = Product.all_tenants.filter(
+        tenant=demo[slug], available_countries__contains=demo[slug].country_code
+    ).first()
+    assert client.get(f"/store/{slug}/products/{product.slug}/").status_code == 200
+
+
+def test_products_not_sold_in_the_country_are_hidden(demo, client):
+    hidden = (
+        Product.all_tenants.filter(tenant=demo["healingbuds"])
+        .exclude(available_countries__contains="GB")
+        .first()
+    )
+    assert client.get(f"/store/healingbuds/products/{hidden.slug}/").status_code == 404
+    assert hidden.name not in client.get("/store/healingbuds/products/").content.decode()
+
+
+def test_scheduled_article_is_not_public_yet(demo, client):
+    assert client.get("/store/healingbuds/the-wire/new-pharmacist-clinic-hours/").status_code == 404
+    assert "New pharmacist clinic hours" not in client.get("/store/healingbuds/the-wire/").content.decode()
+
+
+def test_demo_logins_work_where_they_belong(demo, client):
+    for email in (
+        "admin@budstack.test",
+        "owner@healingbuds.test",
+        "editor@healingbuds.test",
+        "marketer@healingbuds.test",
+    ):
+        client.logout()
+        assert (
+            client.post("/admin/login/", {"username": email, "password": "budstack-demo"}).status_code == 302
+        )
+        assert client.get("/admin/").status_code == 200
+    client.logout()
+    ok = client.post(
+        "/store/greenleaf/auth/login/", {"username": "patient@greenleaf.test", "password": "budstack-demo"}
+    )
+    assert ok.status_code == 302
