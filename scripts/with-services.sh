@@ -81,7 +81,7 @@ missing_packages() {
 MISSING="$(missing_packages)"
 if [ -n "$MISSING" ]; then
     if [ "$IS_ROOT" -ne 1 ]; then
-        die "missing Debian package(s): $MISSING; install them as root: apt-get install -y --no-install-recommends postgresql redis-server"
+        die "missing Debian package(s): $MISSING; not root, so cannot install them. As root run: apt-get update && apt-get install -y --no-install-recommends $MISSING"
     fi
     command -v apt-get >/dev/null 2>&1 || die "missing $MISSING and apt-get is not available"
     # Serialise installs between parallel runs, and re-check under the lock.
@@ -280,12 +280,13 @@ for attempt in 1 2 3; do
     fi
     echo "---- tail of $PG_LOG ----" >&2
     tail -n 30 "$PG_LOG" >&2
-    die "PostgreSQL did not start within ${START_TIMEOUT}s on 127.0.0.1:$PG_PORT"
+    die "PostgreSQL failed to start on 127.0.0.1:$PG_PORT (waited up to ${START_TIMEOUT}s; log tail above)"
 done
 
 ready=0
-for _ in $(seq 1 $((START_TIMEOUT * 10))); do
-    if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; then ready=1; break; fi
+deadline=$((SECONDS + START_TIMEOUT))
+while [ "$SECONDS" -le "$deadline" ]; do
+    if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 2; then ready=1; break; fi
     sleep 0.1
 done
 if [ "$ready" -ne 1 ]; then
@@ -316,14 +317,17 @@ for attempt in 1 2 3; do
     REDIS_STARTED=1
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
         --daemonize yes --pidfile "$TMP/redis.pid" --dir "$TMP" \
-        --logfile "$TMP/redis.log" </dev/null >/dev/null 2>&1 \
-        || { tail -n 30 "$TMP/redis.log" >&2; die "redis-server failed to start"; }
+        --logfile "$TMP/redis.log" </dev/null >"$TMP/redis-start.out" 2>&1 \
+        || { tail -n 30 "$TMP/redis-start.out" "$TMP/redis.log" >&2; die "redis-server failed to start (output above)"; }
     ready=0
-    for _ in $(seq 1 $((START_TIMEOUT * 10))); do
-        if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; then
+    deadline=$((SECONDS + START_TIMEOUT))
+    while [ "$SECONDS" -le "$deadline" ]; do
+        if [ "$(timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; then
             ready=1; break
         fi
         grep -q "Address already in use" "$TMP/redis.log" && break
+        # the daemonized server wrote its pidfile and then died: stop waiting
+        if [ -s "$TMP/redis.pid" ] && ! alive "$(tr -dc '0-9' <"$TMP/redis.pid")"; then break; fi
         sleep 0.1
     done
     [ "$ready" -eq 1 ] && break
@@ -335,7 +339,7 @@ for attempt in 1 2 3; do
     fi
     echo "---- tail of $TMP/redis.log ----" >&2
     tail -n 30 "$TMP/redis.log" >&2
-    die "redis did not answer PONG on 127.0.0.1:$REDIS_PORT within ${START_TIMEOUT}s"
+    die "redis did not answer PONG on 127.0.0.1:$REDIS_PORT within ${START_TIMEOUT}s (log tail above)"
 done
 
 # ------------------------------------------------------------- environment ---

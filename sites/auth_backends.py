@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from sites.context import get_current_tenant, in_platform_scope, platform_scope
 from sites.models import Role, User
+
+
+def _scope_for_lookup(reason: str):
+    if get_current_tenant() is None and not in_platform_scope():
+        return platform_scope(reason)
+    return nullcontext()
 
 
 class TenantEmailBackend(ModelBackend):
@@ -29,10 +38,10 @@ class TenantEmailBackend(ModelBackend):
         tenant = getattr(request, "tenant", None)
         candidates = User.objects.filter(email=email).select_related("tenant")
         if tenant is not None:
-            candidates = candidates.filter(tenant=tenant)
+            user = candidates.filter(tenant=tenant).first()
         else:
-            candidates = candidates.exclude(role=Role.PATIENT)
-        user = candidates.first()
+            with _scope_for_lookup("staff login"):
+                user = candidates.exclude(role=Role.PATIENT).first()
         if user is None:
             # Spend the same time as a real check so timing reveals nothing.
             User().set_password(password)
@@ -40,6 +49,12 @@ class TenantEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        # Inside a tenant scope RLS shows only that tenant's users; on the platform
+        # (the admin) the session's user is looked up by primary key under a bypass.
+        with _scope_for_lookup("load the session's user"):
+            return super().get_user(user_id)
 
     def user_can_authenticate(self, user) -> bool:
         if not super().user_can_authenticate(user):

@@ -10,10 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, set_script_prefix
 
 from sites.context import platform_scope, tenant_scope
-from sites.resolution import TenantNotFound, resolve_request, tenant_by_slug
+from sites.resolution import Resolution, TenantNotFound, resolve_request, tenant_by_slug
 
 # First path segments that belong to the platform, whatever the host.
 PLATFORM_PREFIXES = ("admin", "django-admin", "healthz", "readyz", "metrics", "static", "media", "documents")
+# Admin views that must find accounts before anyone is logged in.
+ADMIN_AUTH_PATHS = ("/admin/login/", "/admin/password_reset/")
 # Routes that take their tenant from the host or the X-Tenant-Slug header, never the path.
 HEADER_TENANT_PREFIXES = ("api",)
 
@@ -46,9 +48,7 @@ class TenantMiddleware:
                     tenant = tenant_by_slug(slug.strip().lower())
                     if tenant is None:
                         raise TenantNotFound(slug)
-                    request.tenant = tenant
-                    request.tenant_url_style = "header"
-                    return self.get_response(request)
+                    resolution = Resolution(tenant, "header")
             else:
                 resolution = resolve_request(request)
         except TenantNotFound:
@@ -63,14 +63,17 @@ class TenantMiddleware:
             return tenant_unavailable(request, tenant)
         # Wagtail asks Site.find_for_request(); answer it once, from the tenant.
         request._wagtail_site = tenant.site
-        if resolution.style != "path":
+        if resolution.style == "path":
+            if resolution.rest == "":
+                return HttpResponseRedirect(request.path + "/")
+            if _first_segment(resolution.rest) in PLATFORM_PREFIXES + HEADER_TENANT_PREFIXES:
+                return tenant_not_found(request)
+        # Everything after this point, sessions and authentication included, runs for
+        # the tenant: RLS shows the session's user only if it belongs here.
+        with tenant_scope(tenant):
+            if resolution.style == "path":
+                return self._serve_below_prefix(request, resolution.prefix, resolution.rest)
             return self.get_response(request)
-
-        if resolution.rest == "":
-            return HttpResponseRedirect(request.path + "/")
-        if _first_segment(resolution.rest) in PLATFORM_PREFIXES + HEADER_TENANT_PREFIXES:
-            return tenant_not_found(request)
-        return self._serve_below_prefix(request, resolution.prefix, resolution.rest)
 
     def _serve_below_prefix(self, request: HttpRequest, prefix: str, rest: str) -> HttpResponse:
         old_prefix = get_script_prefix()
@@ -84,28 +87,30 @@ class TenantMiddleware:
 
 
 class TenantScopeMiddleware:
-    """Runs the rest of the request inside the scope of the tenant it is for.
+    """Scopes platform requests (the admin) by who is asking.
 
-    Storefront and API requests run for ``request.tenant``. In the admin, tenant staff
-    run for their own tenant and super admins for the platform. A logged-in user of
-    another tenant is anonymous on this tenant's storefront: a session is only good
-    where it was made.
+    Tenant requests already run in their tenant's scope (TenantMiddleware); here a
+    logged-in user of another tenant becomes anonymous, so a session is only good where
+    it was made. In the admin, tenant staff run for their own tenant and super admins
+    for the platform; logging in and resetting a password look accounts up
+    platform-wide, under a logged bypass.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        tenant = request.tenant
-        if tenant is not None:
-            if user is not None and user.is_authenticated and user.tenant_id != tenant.pk:
+        user = request.user
+        if request.tenant is not None:
+            if user.is_authenticated and user.tenant_id != request.tenant.pk:
                 request.user = AnonymousUser()
-            with tenant_scope(tenant):
+            return self.get_response(request)
+        if request.path_info.startswith(ADMIN_AUTH_PATHS):
+            with platform_scope(f"admin authentication: {request.method} {request.path}"):
                 return self.get_response(request)
-        if user is not None and user.is_authenticated:
+        if user.is_authenticated:
             if user.is_superuser:
-                with platform_scope(f"super admin {user.pk} {request.method} {request.path}"):
+                with platform_scope(f"super admin {user.pk}: {request.method} {request.path}"):
                     return self.get_response(request)
             if user.tenant_id is not None:
                 request.tenant = user.tenant

@@ -10,14 +10,13 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from sites.accounts import make_token
-from sites.context import tenant_scope
+from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, Tenant, TenantGroup, User
 from sites.validators import validate_country_code, validate_tenant_slug
 from themes.registry import BUILTIN_THEMES, is_known_theme
@@ -153,8 +152,8 @@ def provision_tenant(spec: TenantSpec) -> ProvisionResult:
         theme=spec.theme.strip(),
         admin_email=spec.admin_email.strip().lower(),
     )
-    validate_spec(spec)
-    with transaction.atomic():
+    with platform_scope(f"provision tenant {spec.slug}"):
+        validate_spec(spec)
         root_collection = Collection.get_first_root_node()
         collection = root_collection.add_child(name=spec.name)
         home = build_starter_tree(

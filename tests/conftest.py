@@ -25,6 +25,42 @@ def _fresh_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate as the owner, then run every test as the non-owner application role.
+
+    That is how production connects, so row-level security is really in force in the
+    suite; the owner's credentials come back for pytest-django to drop the database.
+    """
+    from django.conf import settings
+
+    app_url = getattr(settings, "APP_DATABASE_URL", "")
+    with django_db_blocker.unblock():
+        if not app_url or connection.vendor != "postgresql":
+            yield
+            return
+        import environ
+
+        app = environ.Env.db_url_config(app_url)
+        owner = {key: connection.settings_dict[key] for key in ("USER", "PASSWORD")}
+        connection.close()
+        connection.settings_dict.update(USER=app["USER"], PASSWORD=app["PASSWORD"])
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        connection.settings_dict.update(owner)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need PostgreSQL: deselected on SQLite, never skipped."""
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _real_services_when_required(django_db_setup, django_db_blocker):
     """`make test` promises PostgreSQL and Redis: fail loudly if they are not in use."""

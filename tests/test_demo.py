@@ -61,8 +61,8 @@ def test_demo_matches_the_contract(demo):
         "marketer@healingbuds.test": Role.MARKETER, "patient@healingbuds.test": Role.PATIENT,
         "patient@greenleaf.test": Role.PATIENT,
     }  # fmt: skip
-    assert {u.email: u.role for u in User.objects.all()} == expected
     with platform_scope("test"):
+        assert {u.email: u.role for u in User.objects.all()} == expected
         kyc = {p.user.email: p.kyc_status for p in PatientProfile.objects.select_related("user")}
     assert kyc == {"patient@healingbuds.test": "VERIFIED", "patient@greenleaf.test": "PENDING"}
 
@@ -91,18 +91,14 @@ def test_every_storefront_url_answers(demo, client, slug):
     for url in STOREFRONT_URLS:
         response = client.get(f"/store/{slug}{url}")
         assert response.status_code == 200, (url, response.status_code)
-    product = Product.all_tenants.filter(
-        tenant=demo[slug], available_countries__contains=demo[slug].country_code
-    ).first()
+    with tenant_scope(demo[slug]):
+        product = Product.objects.available_in(demo[slug].country_code).first()
     assert client.get(f"/store/{slug}/products/{product.slug}/").status_code == 200
 
 
 def test_products_not_sold_in_the_country_are_hidden(demo, client):
-    hidden = (
-        Product.all_tenants.filter(tenant=demo["healingbuds"])
-        .exclude(available_countries__contains="GB")
-        .first()
-    )
+    with tenant_scope(demo["healingbuds"]):
+        hidden = Product.objects.exclude(available_countries__contains="GB").first()
     assert client.get(f"/store/healingbuds/products/{hidden.slug}/").status_code == 404
     assert hidden.name not in client.get("/store/healingbuds/products/").content.decode()
 

@@ -41,7 +41,8 @@ def test_provision_creates_the_whole_tenant():
     assert all(p.live for p in home.get_children())
     assert tenant.site.hostname == "healing.budstack.test"
     assert tenant.collection.get_parent() == Collection.get_first_root_node()
-    roles = {tg.role: tg.group for tg in TenantGroup.objects.filter(tenant=tenant)}
+    with platform_scope("test"):
+        roles = {tg.role: tg.group for tg in TenantGroup.objects.filter(tenant=tenant)}
     assert set(roles) == {Role.TENANT_ADMIN, Role.EDITOR, Role.MARKETER}
     publish = GroupPagePermission.objects.filter(page=home, permission__codename="publish_page")
     assert {p.group for p in publish} == {roles[Role.TENANT_ADMIN], roles[Role.MARKETER]}

@@ -37,7 +37,9 @@ def test_no_scope_fails_closed(tenant_a):
     product(tenant_a, "A1")
     assert get_current_tenant() is None
     assert Product.objects.count() == 0
-    assert Product.all_tenants.count() == 1
+    assert not Product.objects.filter(sku="A1").exists()
+    with platform_scope("test"):
+        assert Product.all_tenants.count() == 1
 
 
 def test_platform_scope_sees_everything(tenant_a, tenant_b):

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 import pytest
 
-from sites.context import platform_scope
+from sites.context import platform_scope, tenant_scope
 from sites.models import Role, User
 from tests.conftest import PASSWORD
 
@@ -32,7 +32,7 @@ def test_email_is_unique_within_a_tenant(tenant_a, make_user):
 
 def test_staff_email_is_unique_platform_wide(tenant_a, tenant_b, make_user):
     make_user(tenant_a, Role.EDITOR, email="ed@example.com")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), transaction.atomic(), platform_scope("test"):
         User.objects.create(email="ed@example.com", tenant=tenant_b, role=Role.EDITOR)
 
 
@@ -42,7 +42,7 @@ def test_staff_email_is_unique_platform_wide(tenant_a, tenant_b, make_user):
     ids=["super-admin-with-tenant", "patient-without-tenant", "admin-without-tenant"],
 )
 def test_role_and_tenant_must_agree(tenant_a, role, has_tenant):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), transaction.atomic(), platform_scope("test"):
         User.objects.create(email="x@example.com", tenant=tenant_a if has_tenant else None, role=role)
 
 
@@ -94,19 +94,22 @@ def test_signup_confirms_by_email_and_reveals_nothing(client, tenant_a, tenant_b
     assert fresh["Location"] == taken["Location"] == "/store/alpha/auth/signup/sent/"
     assert [m.to for m in mail.outbox] == [["new@example.com"], ["taken@example.com"]]
     assert "already has one" in mail.outbox[1].body
-    created = User.objects.get(email="new@example.com", tenant=tenant_a)
+    with tenant_scope(tenant_a):
+        created = User.objects.get(email="new@example.com", tenant=tenant_a)
     assert not created.is_active
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     assert "/store/alpha/auth/confirm/" in link
     confirmed = client.get(link.split("testserver", 1)[1])
     assert confirmed.status_code == 302
-    created.refresh_from_db()
+    with tenant_scope(tenant_a):
+        created.refresh_from_db()
     assert created.is_active
     assert client.get("/store/alpha/account/").status_code == 200
     # The same email is still free at the other dispensary.
     client.logout()
     client.post("/store/bravo/auth/signup/", {**form, "email": "taken@example.com"})
-    assert User.objects.filter(email="taken@example.com").count() == 2
+    with platform_scope("test"):
+        assert User.objects.filter(email="taken@example.com").count() == 2
 
 
 def test_signup_form_errors_are_shown(client, tenant_a):
@@ -114,7 +117,8 @@ def test_signup_form_errors_are_shown(client, tenant_a):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Enter a valid email address" in body and "The two passwords differ" in body
-    assert not User.objects.filter(tenant=tenant_a, role=Role.PATIENT).exists()
+    with tenant_scope(tenant_a):
+        assert User.objects.filter(role=Role.PATIENT).count() == 0
 
 
 def test_password_reset_is_tenant_scoped_and_single_use(client, tenant_a, tenant_b, make_user):
@@ -140,7 +144,8 @@ def test_password_reset_is_tenant_scoped_and_single_use(client, tenant_a, tenant
 
 def test_demo_accounts_are_refused_without_debug(client, tenant_a, make_user, settings):
     user = make_user(tenant_a, email="demo@example.com")
-    User.objects.filter(pk=user.pk).update(is_demo=True)
+    with platform_scope("test"):
+        User.objects.filter(pk=user.pk).update(is_demo=True)
     settings.DEBUG = False
     assert login(client, "/store/alpha", "demo@example.com").status_code == 200
     settings.DEBUG = True

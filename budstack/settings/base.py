@@ -231,3 +231,10 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# ---------------------------------------------------------------------------
+# Row-level security
+# ---------------------------------------------------------------------------
+# The role the application connects as (not the tables' owner). After `migrate`, the
+# owner grants it access to every table; RLS policies then apply to it.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")

@@ -26,3 +26,9 @@ if REDIS_URL:  # noqa: F405
     _worker = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
     _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
     CACHES["default"]["LOCATION"] = f"{_base}/{2 + _worker}"  # noqa: F405
+
+# `make test` provides a non-owner application role; the suite connects as it after
+# migrating as the owner (tests/conftest.py), so row-level security is really in force.
+APP_DATABASE_URL = env("APP_DATABASE_URL", default="")
+if APP_DATABASE_URL:
+    DATABASE_APP_ROLE = env.db_url_config(APP_DATABASE_URL)["USER"]

@@ -5,6 +5,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
+from sites.context import get_current_tenant, in_platform_scope, platform_scope, tenant_scope
+
 
 class Role(models.TextChoices):
     SUPER_ADMIN = "SUPER_ADMIN", "Super admin"
@@ -95,6 +97,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Role is the source of truth; the Django flags follow it.
         self.is_superuser = self.role == Role.SUPER_ADMIN
         self.is_staff = self.role != Role.PATIENT
+        if get_current_tenant() is None and not in_platform_scope() and self.pk is not None:
+            # Django's auth machinery (last_login, password changes) saves users outside
+            # any scope; a user row is then written in the scope of its own tenant.
+            scope = (
+                tenant_scope(self.tenant) if self.tenant_id else platform_scope(f"save super admin {self.pk}")
+            )
+            with scope:
+                super().save(*args, **kwargs)
+            return
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
