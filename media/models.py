@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.db import models
 
-from wagtail.documents.models import AbstractDocument, Document
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
+from wagtail.images.models import AbstractImage, AbstractRendition, Image, ImageQuerySet
+
+from sites.models import TenantScopedManagerMixin
 
 
 def tenant_for_collection(collection):
@@ -40,8 +42,19 @@ class TenantMediaMixin(models.Model):
         super().save(*args, **kwargs)
 
 
+class TenantImageManager(TenantScopedManagerMixin, models.Manager.from_queryset(ImageQuerySet)):
+    pass
+
+
+class TenantDocumentManager(TenantScopedManagerMixin, models.Manager.from_queryset(DocumentQuerySet)):
+    pass
+
+
 class TenantImage(TenantMediaMixin, AbstractImage):  # noqa: DJ008 - AbstractImage has __str__
     caption = models.CharField(max_length=255, blank=True)
+
+    objects = TenantImageManager()
+    all_tenants = ImageQuerySet.as_manager()
 
     admin_form_fields = Image.admin_form_fields + ("caption",)
 
@@ -59,6 +72,9 @@ class TenantRendition(AbstractRendition):
 
 class TenantDocument(TenantMediaMixin, AbstractDocument):  # noqa: DJ008 - AbstractDocument has __str__
     admin_form_fields = Document.admin_form_fields
+
+    objects = TenantDocumentManager()
+    all_tenants = DocumentQuerySet.as_manager()
 
     class Meta(AbstractDocument.Meta):
         verbose_name = "document"

@@ -36,12 +36,13 @@ class TenantEmailBackend(ModelBackend):
         if not email or password is None:
             return None
         tenant = getattr(request, "tenant", None)
-        candidates = User.objects.filter(email=email).select_related("tenant")
         if tenant is not None:
-            user = candidates.filter(tenant=tenant).first()
+            user = User.objects.filter(email=email, tenant=tenant).select_related("tenant").first()
         else:
+            # Querysets bind their scope when built, so build this one inside it.
             with _scope_for_lookup("staff login"):
-                user = candidates.exclude(role=Role.PATIENT).first()
+                staff = User.objects.exclude(role=Role.PATIENT).select_related("tenant")
+                user = staff.filter(email=email).first()
         if user is None:
             # Spend the same time as a real check so timing reveals nothing.
             User().set_password(password)

@@ -71,13 +71,14 @@ class EnableTenantRLS(migrations.operations.base.Operation):
         return f"rls_{self.model_name.lower()}"
 
 
-def tables_missing_policy(connection) -> list[str]:
-    """Tenant-owned tables that are not FORCE'd behind the tenant policy."""
+def tables_missing_policy(connection, tables: list[str] | None = None) -> list[str]:
+    """Tenant-owned tables (or ``tables``) that are not FORCE'd behind the tenant policy."""
     from sites.models import tenant_owned_models
 
     if connection.vendor != "postgresql":
         return []
-    tables = [model._meta.db_table for model in tenant_owned_models()]
+    if tables is None:
+        tables = [model._meta.db_table for model in tenant_owned_models()]
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django import forms
+
 import pytest
 
 from commerce.models import Product
@@ -74,3 +76,22 @@ def test_every_tenant_owned_model_is_discovered():
         if issubclass(model, TenantScopedModel):
             assert isinstance(model._default_manager, TenantScopedManager), model
             assert model.all_tenants.model is model
+
+
+def test_a_queryset_answers_for_the_scope_it_runs_in_not_the_one_it_was_built_in(tenant_a, tenant_b):
+    """Form choices and class-level querysets outlive the request that built them."""
+    product(tenant_a, "A1")
+    product(tenant_b, "B1")
+    with tenant_scope(tenant_a):
+        built_for_a = Product.objects.all()
+        field = forms.ModelChoiceField(queryset=Product.objects.all())
+    built_outside = Product.objects.order_by("sku")
+    with tenant_scope(tenant_b):
+        assert [p.sku for p in built_for_a.all()] == ["B1"]
+        assert [p.sku for p in built_outside.all()] == ["B1"]
+        assert [label for _, label in field.choices][1:] == ["B1"]
+        assert built_for_a.filter(sku="A1").update(name="pwned") == 0
+        assert built_for_a.filter(sku="A1").delete()[0] == 0
+    with tenant_scope(tenant_a):
+        assert Product.objects.get(sku="A1").name == "A1"
+    assert built_for_a.all().count() == 0

@@ -1,6 +1,13 @@
 from .branding import Branding
 from .roles import TenantGroup
-from .scoped import TenantScopedManager, TenantScopedModel, TenantScopedQuerySet, tenant_owned_models
+from .scoped import (
+    TenantScopedManager,
+    TenantScopedManagerMixin,
+    TenantScopedModel,
+    TenantScopedQuerySet,
+    scope_queryset,
+    tenant_owned_models,
+)
 from .tenant import Tenant
 from .users import STAFF_ROLES, Role, User
 
@@ -11,8 +18,10 @@ __all__ = [
     "Tenant",
     "TenantGroup",
     "TenantScopedManager",
+    "TenantScopedManagerMixin",
     "TenantScopedModel",
     "TenantScopedQuerySet",
     "User",
+    "scope_queryset",
     "tenant_owned_models",
 ]

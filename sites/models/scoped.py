@@ -12,22 +12,52 @@ class TenantScopedQuerySet(models.QuerySet):
         return self.filter(tenant=tenant)
 
 
-class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):
-    """Default manager that only ever returns the current tenant's rows.
+class InCurrentScope(models.Expression):
+    """``WHERE tenant_id = <current tenant>``, decided when the SQL is compiled.
 
-    Fails closed: outside any scope it returns nothing, so a forgotten scope shows an
-    empty page rather than another dispensary's data. Platform code that really spans
-    tenants enters ``platform_scope()`` or uses the ``all_tenants`` manager.
+    Binding the scope at execution rather than when a queryset is built matters:
+    querysets outlive requests (form field choices, class attributes, caches), and one
+    built while serving tenant A must not answer for tenant B later. Outside any scope
+    the condition is false (fail closed); in the platform scope it is true.
     """
 
-    def get_queryset(self) -> TenantScopedQuerySet:
-        queryset = super().get_queryset()
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, field: str = "tenant"):
+        super().__init__()
+        self.tenant_ref = models.F(field)
+
+    def get_source_expressions(self):
+        return [self.tenant_ref]
+
+    def set_source_expressions(self, exprs):
+        (self.tenant_ref,) = exprs
+
+    def as_sql(self, compiler, connection):
         tenant = get_current_tenant()
         if tenant is not None:
-            return queryset.filter(tenant=tenant)
+            column, params = compiler.compile(self.tenant_ref)
+            return f"{column} = %s", [*params, tenant.pk]
         if in_platform_scope():
-            return queryset
-        return queryset.none()
+            return "1 = 1", []
+        return "1 = 0", []
+
+
+def scope_queryset(queryset: models.QuerySet) -> models.QuerySet:
+    """Restrict ``queryset`` (of a model with a ``tenant`` field) to the scope it runs in."""
+    return queryset.filter(InCurrentScope())
+
+
+class TenantScopedManagerMixin:
+    """Makes any manager return only the current scope's rows (see :class:`InCurrentScope`)."""
+
+    def get_queryset(self):
+        return scope_queryset(super().get_queryset())
+
+
+class TenantScopedManager(TenantScopedManagerMixin, models.Manager.from_queryset(TenantScopedQuerySet)):
+    """Default manager of every TenantScopedModel; ``all_tenants`` is the unscoped one."""
 
 
 class TenantScopedModel(models.Model):

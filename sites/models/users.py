@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from sites.context import get_current_tenant, in_platform_scope, platform_scope, tenant_scope
 
+from .scoped import TenantScopedManagerMixin
+
 
 class Role(models.TextChoices):
     SUPER_ADMIN = "SUPER_ADMIN", "Super admin"
@@ -19,7 +21,9 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.TENANT_ADMIN, Role.EDITOR, Role.MARKETER)
 
 
-class UserManager(BaseUserManager):
+class UserManager(TenantScopedManagerMixin, BaseUserManager):
+    """Users of the current tenant only (all of them on the platform, none outside a scope)."""
+
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
@@ -60,6 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_demo = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
+    all_tenants = models.Manager()  # noqa: DJ012 - managers, not fields
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
