@@ -118,3 +118,11 @@ def in_tenant():
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.isolation.probes import PROBES
+
+    if PROBES:
+        by_channel = ", ".join(f"{channel} {count}" for channel, count in sorted(PROBES.items()))
+        terminalreporter.write_line(f"isolation matrix: {sum(PROBES.values())} probes ({by_channel})")

@@ -1,5 +1,7 @@
 from django.db import models
 
+from .scoped import TenantScopedManager
+
 
 class TenantGroup(models.Model):
     """Links a tenant's Wagtail group to the role it grants (admins, editors, marketers)."""
@@ -7,6 +9,9 @@ class TenantGroup(models.Model):
     tenant = models.ForeignKey("tenancy.Tenant", on_delete=models.CASCADE, related_name="groups")
     role = models.CharField(max_length=16)
     group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="tenant_group")
+
+    objects = TenantScopedManager()
+    all_tenants = models.Manager()  # noqa: DJ012 - managers, not fields
 
     class Meta:
         constraints = [

@@ -1,0 +1,115 @@
+"""How to make one object of each tenant-owned kind, for the isolation matrix.
+
+Every model that carries a tenant foreign key must have an entry here: the matrix fails
+for a tenant-owned model it cannot build, so new models join it by construction.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from PIL import Image as PILImage
+
+from sites.context import platform_scope, tenant_scope
+from sites.models import Tenant
+
+
+@dataclass
+class Made:
+    obj: object
+    marker: str  # text that identifies the object if it leaks into a page
+    storefront_paths: list[str] = field(default_factory=list)  # paths below the tenant prefix
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
+    return SimpleUploadedFile("leak-probe.png", buffer.getvalue(), content_type="image/png")
+
+
+def make_product(tenant: Tenant) -> Made:
+    from commerce.models import Product
+
+    marker = f"Secret Strain {tenant.slug}"
+    product = Product.objects.create(
+        name=marker,
+        slug=f"secret-{tenant.slug}",
+        sku=f"SEC-{tenant.slug}",
+        strain_type="hybrid",
+        price=10,
+        available_countries="GB PT",
+    )
+    return Made(product, marker, [f"products/{product.slug}/"])
+
+
+def make_patient_profile(tenant: Tenant) -> Made:
+    from kyc.models import PatientProfile
+    from sites.models import Role, User
+
+    user = User.objects.create_user(f"profile-{tenant.slug}@example.com", role=Role.PATIENT, tenant=tenant)
+    profile = PatientProfile.objects.create(user=user, drgreen_client_id=f"client-{tenant.slug}")
+    return Made(profile, f"client-{tenant.slug}")
+
+
+def make_user(tenant: Tenant) -> Made:
+    from sites.models import Role, User
+
+    email = f"secret-patient-{tenant.slug}@example.com"
+    return Made(User.objects.create_user(email, role=Role.PATIENT, tenant=tenant), email)
+
+
+def make_branding(tenant: Tenant) -> Made:
+    from sites.models import Branding
+
+    branding = Branding.objects.get(tenant=tenant)
+    branding.tagline = f"Secret tagline of {tenant.slug}"
+    branding.save()
+    return Made(branding, branding.tagline)
+
+
+def make_tenant_group(tenant: Tenant) -> Made:
+    from sites.models import TenantGroup
+
+    with platform_scope("isolation matrix: tenant groups are platform-managed"):
+        group = TenantGroup.objects.filter(tenant=tenant).select_related("group").first()
+    return Made(group, group.group.name)
+
+
+def make_image(tenant: Tenant) -> Made:
+    from media.models import TenantImage
+
+    title = f"Secret image {tenant.slug}"
+    image = TenantImage.objects.create(title=title, file=_png(), collection=tenant.collection)
+    return Made(image, title)
+
+
+def make_document(tenant: Tenant) -> Made:
+    from media.models import TenantDocument
+
+    title = f"Secret document {tenant.slug}"
+    document = TenantDocument.objects.create(
+        title=title,
+        file=SimpleUploadedFile("lab-certificate.txt", f"{title}: lab results".encode()),
+        collection=tenant.collection,
+    )
+    return Made(document, title, [f"documents/{document.pk}/{document.filename}"])
+
+
+FACTORIES: dict[str, Callable[[Tenant], Made]] = {
+    "commerce.Product": make_product,
+    "kyc.PatientProfile": make_patient_profile,
+    "tenancy.User": make_user,
+    "tenancy.Branding": make_branding,
+    "tenancy.TenantGroup": make_tenant_group,
+    "media.TenantImage": make_image,
+    "media.TenantDocument": make_document,
+}
+
+
+def make(label: str, tenant: Tenant) -> Made:
+    with tenant_scope(tenant):
+        return FACTORIES[label](tenant)
