@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -32,12 +35,23 @@ def user_for_token(tenant: Tenant, token: str) -> User | None:
     return user
 
 
+def tenant_sender(tenant: Tenant) -> tuple[str, list[str]]:
+    """From and Reply-To for mail sent on a tenant's behalf: its name, its support address."""
+    from sites.models import Branding
+
+    _, address = parseaddr(settings.EMAIL_FROM)
+    branding = Branding.objects.filter(tenant=tenant).first()
+    reply_to = [branding.support_email] if branding and branding.support_email else []
+    return formataddr((tenant.name, address)), reply_to
+
+
 def _send(request: HttpRequest, user: User, template: str, context: dict) -> None:
     tenant = request.tenant
     context = {"tenant": tenant, "user": user, **context}
     subject = render_to_string(f"sites/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"sites/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
+    from_email, reply_to = tenant_sender(tenant)
+    EmailMessage(subject, body, from_email, [user.email], reply_to=reply_to).send()
 
 
 def register_patient(request: HttpRequest, data: dict) -> None:
