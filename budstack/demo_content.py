@@ -41,38 +41,91 @@ PRODUCTS = [
     ("Northern Lights", "indica", "flower", "17.0", "0.4", "8.10", "GB PT"),
 ]
 
+# slug, title, summary, symptoms, evidence level, evidence notes, related product SKUs
 CONDITIONS = [
     ("chronic-pain", "Chronic pain",
      "Pain lasting more than three months, such as neuropathic pain, arthritis or fibromyalgia, "
      "where first-line treatments have not helped enough.",
-     "Studies of cannabis-based medicines show modest reductions in chronic neuropathic pain for some "
-     "patients. A specialist will weigh this against your other treatments and any risks."),
+     "Burning or shooting nerve pain\nAching joints and stiffness\nPain that disturbs sleep\nFatigue",
+     "moderate",
+     "Systematic reviews find modest reductions in chronic neuropathic pain for some patients. "
+     "Benefits are usually small to moderate and vary between people, so a specialist reviews "
+     "progress after the first few weeks.",
+     ["BS-001", "BS-007"]),
     ("anxiety", "Anxiety",
-     "Generalised anxiety disorder and related conditions where standard therapies were not tolerated "
-     "or not effective.",
-     "Evidence is still emerging. CBD-dominant preparations are usually considered first, because THC "
-     "can worsen anxiety in some people."),
+     "Generalised anxiety disorder and related conditions where standard therapies were not "
+     "tolerated or did not work well enough.",
+     "Persistent worry\nRestlessness\nDifficulty concentrating\nTrouble sleeping",
+     "limited",
+     "Evidence is still emerging. CBD-dominant preparations are usually considered first, because "
+     "THC can worsen anxiety in some people.",
+     ["BS-006", "BS-008", "BS-013"]),
     ("insomnia", "Insomnia",
-     "Long-standing difficulty falling or staying asleep that affects daily life.",
-     "Some patients report better sleep with evening doses; clinicians start low and review regularly."),
+     "Long-standing difficulty falling or staying asleep that affects how you feel and function "
+     "during the day.",
+     "Lying awake for a long time\nWaking during the night\nWaking too early\nDaytime tiredness",
+     "limited",
+     "Small trials and patient reports suggest some people sleep better with evening doses; "
+     "clinicians start low and review regularly.",
+     ["BS-009", "BS-014"]),
     ("ms-spasticity", "MS spasticity",
-     "Muscle stiffness and spasms in multiple sclerosis that have not responded to other medicines.",
-     "This is one of the better-studied uses; a licensed oromucosal spray is available in several countries."),
+     "Muscle stiffness and spasms in multiple sclerosis that have not responded to other "
+     "medicines.",
+     "Stiff or tight muscles\nPainful spasms\nReduced mobility",
+     "strong",
+     "One of the best-studied uses: randomised trials support a licensed THC:CBD oromucosal spray "
+     "for spasticity in MS when other treatments have not helped.",
+     ["BS-007", "BS-003"]),
 ]  # fmt: skip
 
+CATEGORIES = [("patient-guides", "Patient guides"), ("research", "Research"), ("news", "Dispensary news")]
+
+# slug, title, intro, category slug, tags, condition slugs, paragraphs
 ARTICLES = [
     ("what-to-expect-at-your-first-consultation", "What to expect at your first consultation",
-     "From the questionnaire to your first prescription: how the process works and how long it takes."),
+     "From the questionnaire to your first prescription: how the process works and how long it takes.",
+     "patient-guides", ["consultation", "getting started"], ["chronic-pain", "anxiety"],
+     ["Your journey starts with a short online questionnaire about your health, your current "
+      "medicines and the treatments you have already tried. It takes about ten minutes.",
+      "A specialist doctor then reviews your answers and your medical records. If medical cannabis "
+      "could be suitable, you are invited to a video appointment to talk it through.",
+      "If a prescription is issued, our pharmacists check it, answer your questions and dispatch "
+      "your medicine in tamper-evident packaging, usually within two working days."]),
     ("understanding-thc-and-cbd", "Understanding THC and CBD",
-     "Two cannabinoids, two very different effects. Here is what the percentages on a label mean."),
+     "Two cannabinoids, two very different effects. Here is what the percentages on a label mean.",
+     "research", ["thc", "cbd"], ["anxiety", "insomnia"],
+     ["THC is the compound responsible for the 'high' and also for much of the pain relief "
+      "patients report. CBD does not intoxicate and may soften some of THC's side effects.",
+      "A flower labelled 20% THC contains 200 mg of THC per gram. Oils are usually labelled in "
+      "milligrams per millilitre, which makes small, precise doses easier.",
+      "Your prescriber chooses the balance of THC and CBD for your condition and adjusts it at "
+      "your follow-up appointments."]),
     ("travelling-with-medical-cannabis", "Travelling with medical cannabis",
-     "Carrying your prescription abroad needs planning. The rules differ country by country."),
+     "Carrying your prescription abroad needs planning. The rules differ country by country.",
+     "patient-guides", ["travel"], [],
+     ["Always carry your medicine in its original pharmacy packaging with the label showing your "
+      "name, together with a copy of your prescription.",
+      "Many countries do not recognise foreign prescriptions. Check with the embassy of every "
+      "country you will pass through, and allow several weeks for any permit."]),
 ]  # fmt: skip
 SCHEDULED_ARTICLE = (
     "new-pharmacist-clinic-hours",
     "New pharmacist clinic hours",
     "From next week our pharmacists answer questions in person on Saturday mornings.",
 )
+
+TRUST_NOTICES = [
+    ("Licensed and regulated", "We dispense only on a valid prescription from a registered specialist."),
+    ("Pharmacist support", "Our pharmacists check every prescription and are here to answer your questions."),
+    ("Traceable medicine", "Every batch is tracked from the licensed producer to your door."),
+]
+
+ABOUT_STORY = [
+    "We opened our doors because patients told us how hard it was to get reliable, legal access "
+    "to medical cannabis and honest advice about it.",
+    "Our team of pharmacists and patient advisers works with specialist prescribers and licensed "
+    "producers. Every product we dispense is tested, traceable and stored in controlled conditions.",
+]
 
 
 def product_rows():

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from budstack import health, views
 from commerce import views as commerce_views
+from pages import views as page_views
 from search import views as search_views
 from sites import views as site_views
 
@@ -18,6 +19,8 @@ storefront_patterns = [
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("consent/", page_views.consent, name="consent"),
+    path("age-check/", page_views.age_check, name="age_check"),
 ]
 
 urlpatterns = [
@@ -32,6 +35,8 @@ urlpatterns = [
         name="wagtailcore_authenticate_with_password",
     ),
 ]
+
+handler500 = "budstack.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -23,3 +23,17 @@ def landing(request: HttpRequest) -> HttpResponse:
         with platform_scope("list demo storefronts on the dev landing page"):
             tenants = list(Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("name"))
     return render(request, "budstack/landing.html", {"storefronts": tenants})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, in the storefront's look, without touching the database."""
+    from django.template import loader
+
+    from themes.registry import get_theme
+
+    tenant = getattr(request, "tenant", None)
+    context = {
+        "tenant_name": tenant.name if tenant else "BudStack",
+        "theme": get_theme(tenant.theme if tenant else ""),
+    }
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)

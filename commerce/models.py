@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -11,10 +12,11 @@ from django.shortcuts import get_object_or_404
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
 
+from pages.models.base import StorefrontPage
 from sites.models import TenantScopedModel, TenantScopedQuerySet
 from sites.models.scoped import TenantScopedManager
+from sites.urls_helpers import tenant_absolute_url
 
 
 class ProductQuerySet(TenantScopedQuerySet):
@@ -76,12 +78,12 @@ class Product(TenantScopedModel):
         return country_code in self.available_countries.split()
 
 
-class CatalogPage(RoutablePageMixin, Page):
+class CatalogPage(RoutablePageMixin, StorefrontPage):
     """The product catalog: only products available in the tenant's country are shown."""
 
     intro = RichTextField(blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = StorefrontPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["pages.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
@@ -96,8 +98,27 @@ class CatalogPage(RoutablePageMixin, Page):
     @path("<slug:product_slug>/")
     def product(self, request, product_slug):
         product = get_object_or_404(self.visible_products(request), slug=product_slug)
+        canonical = tenant_absolute_url(request.tenant, f"{self.tenant_path()}{product.slug}/")
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": product.name,
+            "sku": product.sku,
+            "description": product.description,
+            "url": canonical,
+            "offers": {
+                "@type": "Offer",
+                "price": str(product.price),
+                "priceCurrency": product.currency,
+                "availability": "https://schema.org/" + ("InStock" if product.stock else "OutOfStock"),
+            },
+        }
         return self.render(
             request,
             template="commerce/product_detail.html",
-            context_overrides={"product": product},
+            context_overrides={
+                "product": product,
+                "canonical_url": canonical,
+                "structured_data": json.dumps(data),
+            },
         )

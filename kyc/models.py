@@ -9,8 +9,8 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
 
+from pages.models.base import StorefrontPage
 from sites.models import TenantScopedModel
 
 
@@ -37,12 +37,12 @@ class PatientProfile(TenantScopedModel):
         return self.kyc_status == KycStatus.VERIFIED
 
 
-class ConsultationPage(RoutablePageMixin, Page):
+class ConsultationPage(RoutablePageMixin, StorefrontPage):
     """The medical consultation; the 5-step questionnaire arrives with the KYC work."""
 
     intro = RichTextField(blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = StorefrontPage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["pages.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1

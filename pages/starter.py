@@ -1,8 +1,10 @@
-"""The page tree every new storefront starts with."""
+"""The page tree, settings and editorial workflow every new storefront starts with."""
 
 from __future__ import annotations
 
-from wagtail.models import Page
+from django.contrib.auth.models import Group
+
+from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
 from commerce.models import CatalogPage
 from kyc.models import ConsultationPage
@@ -12,6 +14,8 @@ from pages.models import (
     ContactFormField,
     ContactPage,
     HomePage,
+    NavigationMenu,
+    StorefrontSettings,
     TraceabilityPage,
     WireIndexPage,
 )
@@ -53,3 +57,19 @@ def build_starter_tree(root: Page, *, slug: str, name: str, admin_email: str) ->
             page=contact, sort_order=order, label=label, field_type=field_type, required=True
         )
     return home
+
+
+def create_storefront_defaults(tenant) -> None:
+    """Settings and an (empty: falls back to menu pages) navigation menu. Runs in the tenant's scope."""
+    StorefrontSettings.objects.get_or_create(tenant=tenant)
+    NavigationMenu.objects.get_or_create(tenant=tenant)
+
+
+def create_editorial_workflow(name: str, home: Page, approvers: Group) -> Workflow:
+    """Editors submit; the tenant's admins approve. Assigned to the tenant's whole tree."""
+    task = GroupApprovalTask.objects.create(name=f"{name}: admin approval")
+    task.groups.set([approvers])
+    workflow = Workflow.objects.create(name=f"{name} moderation")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=home)
+    return workflow

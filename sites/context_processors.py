@@ -4,18 +4,19 @@ from themes.registry import get_theme
 
 
 def tenant(request: HttpRequest) -> dict:
-    """The tenant, its branding, theme tokens and menu for storefront templates."""
+    """The tenant, its branding, theme tokens, menu and consent state for storefront templates."""
     current = getattr(request, "tenant", None)
     if current is None or getattr(request, "tenant_url_style", None) in (None, "header"):
         return {"tenant": current}
+    from pages.models import StorefrontSettings
+    from pages.navigation import menu_links
     from sites.models import Branding
-
-    def menu():
-        return current.site.root_page.get_children().live().in_menu()
 
     return {
         "tenant": current,
         "branding": Branding.objects.filter(tenant=current).first(),
         "theme": get_theme(current.theme),
-        "menu_pages": menu,
+        "menu_links": lambda: menu_links(request),
+        "storefront_settings": StorefrontSettings.for_tenant(current),
+        "cookie_consent": request.COOKIES.get("budstack_consent", ""),
     }

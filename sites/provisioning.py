@@ -42,6 +42,16 @@ COLLECTION_ACTIONS = {
     Role.EDITOR: ["add", "change", "choose"],
     Role.MARKETER: ["choose"],
 }
+# Model permissions ("app_label.codename") each tenant group holds; the objects they apply
+# to are the tenant's own, because every such model is tenant-scoped.
+MODEL_PERMISSIONS = {
+    Role.TENANT_ADMIN: [
+        "pages.change_storefrontsettings", "pages.change_navigationmenu",
+        "pages.add_articlecategory", "pages.change_articlecategory", "pages.delete_articlecategory",
+    ],
+    Role.EDITOR: ["pages.add_articlecategory", "pages.change_articlecategory"],
+    Role.MARKETER: [],
+}  # fmt: skip
 GROUP_SUFFIX = {Role.TENANT_ADMIN: "admins", Role.EDITOR: "editors", Role.MARKETER: "marketers"}
 
 
@@ -116,6 +126,11 @@ def _create_groups(tenant: Tenant, home: Page, collection: Collection) -> dict[s
                         content_type__app_label="media", codename=f"{action}_{model_name}"
                     ),
                 )
+        for name in MODEL_PERMISSIONS[role]:
+            app_label, codename = name.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         groups[role] = group
     return groups
 
@@ -143,7 +158,7 @@ def set_password_url(user: User) -> str:
 
 def provision_tenant(spec: TenantSpec) -> ProvisionResult:
     """Create site, page tree, groups, collection, branding and admin in one transaction."""
-    from pages.starter import build_starter_tree
+    from pages.starter import build_starter_tree, create_editorial_workflow, create_storefront_defaults
 
     spec = TenantSpec(
         slug=spec.slug.strip().lower(),
@@ -173,9 +188,11 @@ def provision_tenant(spec: TenantSpec) -> ProvisionResult:
             site=site,
             collection=collection,
         )
-        _create_groups(tenant, home, collection)
+        groups = _create_groups(tenant, home, collection)
+        create_editorial_workflow(spec.name, home, groups[Role.TENANT_ADMIN])
         with tenant_scope(tenant):
             Branding.objects.create(tenant=tenant, support_email=spec.admin_email)
+            create_storefront_defaults(tenant)
             admin = add_staff(tenant, spec.admin_email, Role.TENANT_ADMIN)
     url = set_password_url(admin)
     send_mail(

@@ -82,6 +82,9 @@ def test_seed_demo_refuses_without_debug(settings):
 
 @pytest.mark.parametrize("slug", ["healingbuds", "greenleaf"])
 def test_every_storefront_url_answers(demo, client, slug):
+    gate = client.get(f"/store/{slug}/")
+    assert gate.status_code == 302 and f"/store/{slug}/age-check/" in gate["Location"]
+    assert client.post(f"/store/{slug}/age-check/", {"confirm": "yes"}).status_code == 302
     for url in AUTH_URLS:
         assert client.get(f"/store/{slug}{url}").status_code == 200, url
     logged_in = client.post(
@@ -97,6 +100,7 @@ def test_every_storefront_url_answers(demo, client, slug):
 
 
 def test_products_not_sold_in_the_country_are_hidden(demo, client):
+    client.post("/store/healingbuds/age-check/", {"confirm": "yes"})
     with tenant_scope(demo["healingbuds"]):
         hidden = Product.objects.exclude(available_countries__contains="GB").first()
     assert client.get(f"/store/healingbuds/products/{hidden.slug}/").status_code == 404
@@ -104,6 +108,7 @@ def test_products_not_sold_in_the_country_are_hidden(demo, client):
 
 
 def test_scheduled_article_is_not_public_yet(demo, client):
+    client.post("/store/healingbuds/age-check/", {"confirm": "yes"})
     assert client.get("/store/healingbuds/the-wire/new-pharmacist-clinic-hours/").status_code == 404
     assert "New pharmacist clinic hours" not in client.get("/store/healingbuds/the-wire/").content.decode()
 

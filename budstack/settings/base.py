@@ -20,6 +20,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 BUDSTACK_DOMAIN = env("BUDSTACK_DOMAIN", default="localhost").lower().strip(".")
 # Port that tenant Site records advertise in absolute URLs (emails, previews, sitemaps).
 BUDSTACK_PUBLIC_PORT = env.int("BUDSTACK_PUBLIC_PORT", default=443)
+BUDSTACK_PUBLIC_SCHEME = env("BUDSTACK_PUBLIC_SCHEME", default="https")
 
 INSTALLED_APPS = [
     "sites.apps.SitesConfig",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sites.middleware.TenantScopeMiddleware",
+    "pages.middleware.AgeGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -238,3 +240,10 @@ LOGGING = {
 # The role the application connects as (not the tables' owner). After `migrate`, the
 # owner grants it access to every table; RLS policies then apply to it.
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
+
+# ---------------------------------------------------------------------------
+# Periodic work (celery beat)
+# ---------------------------------------------------------------------------
+CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-pages": {"task": "pages.publish_scheduled", "schedule": 60.0},
+}

@@ -9,6 +9,7 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-secret-key-change-me")
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
+BUDSTACK_PUBLIC_SCHEME = env("BUDSTACK_PUBLIC_SCHEME", default="http")
 BUDSTACK_PUBLIC_PORT = env.int("BUDSTACK_PUBLIC_PORT", default=env.int("PORT", default=8000))
 WAGTAILADMIN_BASE_URL = env(
     "WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"

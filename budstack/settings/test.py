@@ -11,6 +11,7 @@ WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["*"]
 BUDSTACK_DOMAIN = "budstack.test"
 BUDSTACK_PUBLIC_PORT = 80
+BUDSTACK_PUBLIC_SCHEME = "http"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -99,7 +99,53 @@ def make_document(tenant: Tenant) -> Made:
     return Made(document, title, [f"documents/{document.pk}/{document.filename}"])
 
 
+def make_storefront_settings(tenant: Tenant) -> Made:
+    from pages.models import StorefrontSettings
+
+    settings = StorefrontSettings.objects.get(tenant=tenant)
+    settings.medical_disclaimer = f"Secret disclaimer of {tenant.slug}"
+    settings.save()
+    return Made(settings, settings.medical_disclaimer, [""])
+
+
+def make_navigation_menu(tenant: Tenant) -> Made:
+    from pages.models import NavigationMenu, NavigationMenuItem
+
+    menu = NavigationMenu.objects.get(tenant=tenant)
+    label = f"Secret link {tenant.slug}"
+    NavigationMenuItem.objects.create(menu=menu, label=label, url="https://example.org/")
+    return Made(menu, label, [""])
+
+
+def make_article_category(tenant: Tenant) -> Made:
+    from pages.models import ArticleCategory
+
+    name = f"Secret category {tenant.slug}"
+    category = ArticleCategory.objects.create(name=name, slug=f"secret-{tenant.slug}")
+    return Made(category, name, ["the-wire/"])
+
+
+def make_article_tag(tenant: Tenant) -> Made:
+    from pages.models import ArticleTag
+
+    name = f"secret-tag-{tenant.slug}"
+    return Made(ArticleTag.objects.create(name=name, slug=name), name)
+
+
+def make_contact_submission(tenant: Tenant) -> Made:
+    from pages.models import ContactPage, ContactSubmission
+
+    page = ContactPage.objects.descendant_of(tenant.site.root_page).get()
+    message = f"Secret message to {tenant.slug}"
+    return Made(ContactSubmission.objects.create(page=page, form_data={"message": message}), message)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
+    "pages.StorefrontSettings": make_storefront_settings,
+    "pages.NavigationMenu": make_navigation_menu,
+    "pages.ArticleCategory": make_article_category,
+    "pages.ArticleTag": make_article_tag,
+    "pages.ContactSubmission": make_contact_submission,
     "commerce.Product": make_product,
     "kyc.PatientProfile": make_patient_profile,
     "tenancy.User": make_user,

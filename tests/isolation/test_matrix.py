@@ -112,7 +112,7 @@ def test_another_tenants_pages_cannot_be_reached_below_this_tenant(
 
     conditions = ConditionsIndexPage.objects.child_of(tenant_b.site.root_page).get()
     secret = conditions.add_child(
-        instance=ConditionPage(title="Secret condition of bravo", slug="bravo-only")
+        instance=ConditionPage(title="Secret condition of bravo", slug="bravo-only", summary="Only at bravo.")
     )
     assert client.get("/store/bravo/conditions/bravo-only/").status_code == 200
     browser = storefront_client(client, tenant_a, role, make_user)

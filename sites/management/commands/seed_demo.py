@@ -85,7 +85,16 @@ class Command(BaseCommand):
 
     def _content(self, tenant: Tenant) -> None:
         from commerce.models import Product
-        from pages.models import ArticlePage, ConditionPage, ConditionsIndexPage, WireIndexPage
+        from pages.models import (
+            AboutPage,
+            ArticleCategory,
+            ArticlePage,
+            ConditionPage,
+            ConditionsIndexPage,
+            HomeFeaturedCondition,
+            StorefrontSettings,
+            WireIndexPage,
+        )
 
         currency = {"GB": "GBP"}.get(tenant.country_code, "EUR")
         for row in demo.product_rows():
@@ -95,28 +104,54 @@ class Command(BaseCommand):
                 defaults={**row, "slug": slugify(row["name"]), "currency": currency,
                           "description": f"{row['name']}: {row['strain_type']} {row['form']} from our licensed supplier."},
             )  # fmt: skip
-        home = tenant.site.root_page
+        home = tenant.site.root_page.specific
+        settings_row = StorefrontSettings.objects.get(tenant=tenant)
+        settings_row.age_gate_enabled = True
+        settings_row.save()
         conditions = ConditionsIndexPage.objects.child_of(home).first()
-        for slug, title, summary, evidence in demo.CONDITIONS:
-            if not ConditionPage.objects.child_of(conditions).filter(slug=slug).exists():
+        for slug, title, summary, symptoms, evidence, notes, skus in demo.CONDITIONS:
+            page = ConditionPage.objects.child_of(conditions).filter(slug=slug).first()
+            if page is None:
                 page = conditions.add_child(
                     instance=ConditionPage(
-                        title=title, slug=slug, summary=summary,
-                        body=[("paragraph", f"<p>{evidence}</p>")],
+                        title=title, slug=slug, summary=summary, symptoms=symptoms,
+                        evidence_level=evidence, evidence_notes=f"<p>{notes}</p>",
                     )
                 )  # fmt: skip
+                page.related_products.set(Product.objects.filter(sku__in=skus))
                 page.save_revision().publish()
+        categories = {
+            slug: ArticleCategory.objects.get_or_create(tenant=tenant, slug=slug, defaults={"name": name})[0]
+            for slug, name in demo.CATEGORIES
+        }
         wire = WireIndexPage.objects.child_of(home).first()
         today = timezone.localdate()
-        for days_ago, (slug, title, intro) in enumerate(demo.ARTICLES, start=1):
-            if not ArticlePage.objects.child_of(wire).filter(slug=slug).exists():
-                page = wire.add_child(
-                    instance=ArticlePage(
-                        title=title, slug=slug, intro=intro, date=today - timedelta(days=days_ago * 7),
-                        body=[("paragraph", f"<p>{intro}</p>")],
-                    )
-                )  # fmt: skip
-                page.save_revision().publish()
+        for days_ago, (slug, title, intro, category, tags, condition_slugs, paragraphs) in enumerate(
+            demo.ARTICLES, start=1
+        ):
+            if ArticlePage.objects.child_of(wire).filter(slug=slug).exists():
+                continue
+            page = wire.add_child(
+                instance=ArticlePage(
+                    title=title, slug=slug, intro=intro, date=today - timedelta(days=days_ago * 7),
+                    author_name="The pharmacy team", category=categories[category],
+                    body=[("paragraph", f"<p>{text}</p>") for text in paragraphs],
+                )
+            )  # fmt: skip
+            page.tags.set(tags)
+            page.conditions.set(ConditionPage.objects.child_of(conditions).filter(slug__in=condition_slugs))
+            page.save_revision().publish()
+        if not home.trust_notices:
+            home.trust_notices = [("notice", {"title": t, "text": text}) for t, text in demo.TRUST_NOTICES]
+            for order, condition in enumerate(
+                ConditionPage.objects.child_of(conditions).order_by("title")[:3]
+            ):
+                home.featured_conditions.add(HomeFeaturedCondition(condition=condition, sort_order=order))
+            home.save_revision().publish()
+        about = AboutPage.objects.child_of(home).first()
+        if not about.body:
+            about.body = [("paragraph", f"<p>{text}</p>") for text in demo.ABOUT_STORY]
+            about.save_revision().publish()
         slug, title, intro = demo.SCHEDULED_ARTICLE
         if not ArticlePage.objects.child_of(wire).filter(slug=slug).exists():
             go_live = timezone.now() + timedelta(days=7)

@@ -1,0 +1,68 @@
+"""What every storefront page shares: SEO fields, canonical URL, structured data."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+from sites.urls_helpers import tenant_absolute_url
+
+
+class StorefrontPage(Page):
+    """Abstract base of the storefront's page types."""
+
+    og_image = models.ForeignKey(
+        "media.TenantImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="social sharing image",
+        help_text="Shown when the page is shared (OpenGraph); 1200×630 works best.",
+    )
+
+    promote_panels = [
+        MultiFieldPanel(Page.promote_panels, heading="Search and menus"),
+        FieldPanel("og_image"),
+    ]
+    is_creatable = False
+    og_type = "website"
+
+    class Meta:
+        abstract = True
+
+    def tenant_path(self) -> str:
+        """The page's path below its tenant's root, e.g. ``/conditions/insomnia/``."""
+        site_root = self.get_site().root_page.url_path
+        return "/" + self.url_path[len(site_root) :]
+
+    def canonical_url(self, tenant) -> str:
+        return tenant_absolute_url(tenant, self.tenant_path())
+
+    def get_sitemap_urls(self, request=None):
+        tenant = getattr(request, "tenant", None)
+        if tenant is None:
+            return super().get_sitemap_urls(request)
+        return [
+            {
+                "location": self.canonical_url(tenant),
+                "lastmod": self.last_published_at or self.latest_revision_created_at,
+            }
+        ]
+
+    def structured_data(self, request) -> dict | None:
+        """JSON-LD for the page, or None."""
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None:
+            context["canonical_url"] = self.canonical_url(tenant)
+            data = self.structured_data(request)
+            context["structured_data"] = json.dumps(data) if data else ""
+        return context

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.db import models
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+
+from pages.blocks import BodyBlock, TrustNoticeBlock
+
+from .base import StorefrontPage
+
+FEATURED_PRODUCTS = 4
+
+
+class HomePage(StorefrontPage):
+    """A dispensary's storefront home; the root page of its Wagtail Site."""
+
+    hero_title = models.CharField(max_length=200, blank=True)
+    hero_text = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "media.TenantImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_cta_label = models.CharField(max_length=60, default="Start your consultation")
+    hero_cta_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    featured_products = ParentalManyToManyField(
+        "commerce.Product",
+        blank=True,
+        related_name="+",
+        help_text="Products not sold in your country are never shown.",
+    )
+    trust_notices = StreamField([("notice", TrustNoticeBlock())], blank=True)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = StorefrontPage.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_cta_label"),
+                PageChooserPanel("hero_cta_page"),
+            ],
+            heading="Hero",
+        ),
+        FieldPanel("featured_products"),
+        InlinePanel("featured_conditions", label="Featured conditions", max_num=6),
+        FieldPanel("trust_notices"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "pages.AboutPage",
+        "pages.ContactPage",
+        "pages.ConditionsIndexPage",
+        "pages.WireIndexPage",
+        "pages.TraceabilityPage",
+        "commerce.CatalogPage",
+        "kyc.ConsultationPage",
+    ]
+
+    class Meta:
+        verbose_name = "storefront home"
+
+    def shown_products(self, tenant):
+        from commerce.models import Product
+
+        gated = Product.objects.published().available_in(tenant.country_code)
+        chosen = gated.filter(pk__in=self.featured_products.values("pk"))
+        return list(chosen[:FEATURED_PRODUCTS]) or list(gated.order_by("-pk")[:FEATURED_PRODUCTS])
+
+    def get_context(self, request, *args, **kwargs):
+        from .wire import ArticlePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = (
+            ArticlePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
+        )
+        context["featured_products"] = (
+            self.shown_products(request.tenant) if getattr(request, "tenant", None) else []
+        )
+        context["featured_conditions"] = [
+            item.condition
+            for item in self.featured_conditions.select_related("condition")
+            if item.condition.live
+        ]
+        return context
+
+    def structured_data(self, request):
+        return {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": request.tenant.name,
+            "url": self.canonical_url(request.tenant),
+        }
+
+
+class HomeFeaturedCondition(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_conditions")
+    condition = models.ForeignKey("pages.ConditionPage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("condition", "pages.ConditionPage")]

@@ -1,0 +1,64 @@
+"""Cookie consent and the age check: small storefront views with no JavaScript."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from sites.decorators import storefront_view
+
+CONSENT_COOKIE = "budstack_consent"
+CONSENT_MAX_AGE = 60 * 60 * 24 * 180
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def age_session_key(tenant) -> str:
+    return f"age_confirmed:{tenant.pk}"
+
+
+@storefront_view
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("choice") in ("all", "essential"):
+        response = HttpResponseRedirect(safe_next(request, reverse("wagtail_serve", args=[""])))
+        response.set_cookie(
+            CONSENT_COOKIE,
+            request.POST["choice"],
+            max_age=CONSENT_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+        return response
+    return render(request, "pages/consent.html", {"current": request.COOKIES.get(CONSENT_COOKIE, "")})
+
+
+@storefront_view
+@require_http_methods(["GET", "POST"])
+def age_check(request: HttpRequest) -> HttpResponse:
+    from pages.models import StorefrontSettings
+
+    settings = StorefrontSettings.for_tenant(request.tenant)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes":
+            request.session[age_session_key(request.tenant)] = True
+            return HttpResponseRedirect(safe_next(request, reverse("wagtail_serve", args=[""])))
+        error = f"You must be {settings.minimum_age} or older to use this site."
+    return render(
+        request,
+        "pages/age_gate.html",
+        {"settings": settings, "next": safe_next(request, ""), "error": error},
+        status=400 if error else 200,
+    )
