@@ -6,3 +6,7 @@ class PagesConfig(AppConfig):
     label = "pages"
     verbose_name = "Pages"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the beat's tasks in every process, so they also run inline (eager).
+        from pages import tasks  # noqa: F401
