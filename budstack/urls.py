@@ -10,6 +10,7 @@ from commerce import views as commerce_views
 from pages import views as page_views
 from search import views as search_views
 from sites import views as site_views
+from themes import views as theme_views
 
 storefront_patterns = [
     path("auth/", include("sites.urls_auth")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
+    path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((storefront_patterns, "storefront"))),
     path(

@@ -29,11 +29,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page, in the storefront's look, without touching the database."""
     from django.template import loader
 
-    from themes.registry import get_theme
+    from themes.context import active_theme
 
     tenant = getattr(request, "tenant", None)
-    context = {
-        "tenant_name": tenant.name if tenant else "BudStack",
-        "theme": get_theme(tenant.theme if tenant else ""),
-    }
+    context = {"tenant_name": tenant.name if tenant else "BudStack", "theme": active_theme()}
     return HttpResponse(loader.get_template("500.html").render(context), status=500)

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from themes.registry import get_theme
+from themes.context import active_theme
 
 
 def tenant(request: HttpRequest) -> dict:
@@ -15,7 +15,8 @@ def tenant(request: HttpRequest) -> dict:
     return {
         "tenant": current,
         "branding": Branding.objects.filter(tenant=current).first(),
-        "theme": get_theme(current.theme),
+        "theme": active_theme() or current.theme,
+        "theme_preview": getattr(request, "theme_preview", None),
         "menu_links": lambda: menu_links(request),
         "storefront_settings": StorefrontSettings.for_tenant(current),
         "cookie_consent": request.COOKIES.get("budstack_consent", ""),

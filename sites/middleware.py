@@ -13,7 +13,16 @@ from sites.context import platform_scope, tenant_scope
 from sites.resolution import Resolution, TenantNotFound, resolve_request, tenant_by_slug
 
 # First path segments that belong to the platform, whatever the host.
-PLATFORM_PREFIXES = ("admin", "django-admin", "healthz", "readyz", "metrics", "static", "media")
+PLATFORM_PREFIXES = (
+    "admin",
+    "django-admin",
+    "healthz",
+    "readyz",
+    "metrics",
+    "static",
+    "media",
+    "theme-static",
+)
 # Admin views that must find accounts before anyone is logged in.
 ADMIN_AUTH_PATHS = ("/admin/login/", "/admin/password_reset/")
 # Routes that take their tenant from the host or the X-Tenant-Slug header, never the path.

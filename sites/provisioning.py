@@ -19,7 +19,8 @@ from sites.accounts import make_token
 from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, Tenant, TenantGroup, User
 from sites.validators import validate_country_code, validate_tenant_slug
-from themes.registry import BUILTIN_THEMES, is_known_theme
+from themes.installer import latest as latest_theme
+from themes.models import Theme
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +94,8 @@ def validate_spec(spec: TenantSpec) -> None:
     check("admin_email", validate_email, spec.admin_email)
     if not spec.name.strip():
         errors.setdefault("name", []).append("A name is required.")
-    if not is_known_theme(spec.theme):
-        known = ", ".join(sorted(BUILTIN_THEMES))
+    if latest_theme(spec.theme) is None:
+        known = ", ".join(sorted(set(Theme.objects.values_list("slug", flat=True))))
         errors.setdefault("theme", []).append(f"Unknown theme “{spec.theme}”; installed: {known}.")
     if "slug" not in errors and Tenant.objects.filter(slug=spec.slug).exists():
         errors.setdefault("slug", []).append(f"A tenant with slug “{spec.slug}” already exists.")
@@ -184,7 +185,7 @@ def provision_tenant(spec: TenantSpec) -> ProvisionResult:
             slug=spec.slug,
             name=spec.name,
             country_code=spec.country_code,
-            theme=spec.theme,
+            theme=latest_theme(spec.theme),
             site=site,
             collection=collection,
         )

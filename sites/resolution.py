@@ -37,7 +37,7 @@ def _cached_lookup(key: str, **lookup) -> Tenant | None:
         return None
     if found is not None:
         return found
-    tenant = Tenant.objects.select_related("site__root_page").filter(**lookup).first()
+    tenant = Tenant.objects.select_related("site__root_page", "theme").filter(**lookup).first()
     if tenant is None:
         cache.set(key, _MISSING, NEGATIVE_CACHE_SECONDS)
     else:

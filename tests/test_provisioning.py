@@ -122,7 +122,7 @@ def test_create_tenant_command(capsys):
     out = capsys.readouterr().out
     assert "Created North Leaf (north, PT)" in out
     assert "/admin/password_reset/confirm/" in out
-    assert Tenant.objects.get(slug="north").theme == "nocturne"
+    assert Tenant.objects.get(slug="north").theme.slug == "nocturne"
 
 
 def test_create_tenant_command_reports_every_problem():

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_themes(sender, **kwargs) -> None:
+    from themes.installer import sync_installed_sources
+
+    sync_installed_sources()
 
 
 class ThemesConfig(AppConfig):
@@ -6,3 +13,7 @@ class ThemesConfig(AppConfig):
     label = "themes"
     verbose_name = "Themes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Built-in and pip-installed themes are (re)registered after every migrate.
+        post_migrate.connect(_sync_themes, sender=self, dispatch_uid="budstack_sync_themes")

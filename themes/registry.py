@@ -1,52 +1,51 @@
-"""Built-in themes known to the platform.
-
-Installable template sets (manifest, templates/, static/) arrive with the themes
-capability; until then every tenant renders the default templates with its theme's
-design tokens, so the choice is already stored, validated and visible.
-"""
+"""Where themes come from: the built-in folders and pip packages' entry points."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from themes.manifest import Manifest, parse_manifest
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
+DEFAULT_THEME = "sage"
+ENTRY_POINT_GROUP = "budstack.themes"
 
 
 @dataclass(frozen=True)
-class ThemeInfo:
-    slug: str
-    name: str
-    description: str
-    tokens: dict[str, str] = field(default_factory=dict)
+class ThemeSource:
+    manifest: Manifest
+    directory: Path  # holds theme.json, templates/ and static/
+    source: str  # "builtin" or "package"
 
 
-BUILTIN_THEMES: dict[str, ThemeInfo] = {
-    theme.slug: theme
-    for theme in (
-        ThemeInfo(
-            "sage",
-            "Sage",
-            "Calm greens on warm paper; the default storefront.",
-            {"background": "#fbfaf5", "text": "#1d2a22", "font": "Georgia, 'Times New Roman', serif"},
-        ),
-        ThemeInfo(
-            "clinic",
-            "Clinic",
-            "Crisp clinical white and blue, sans-serif.",
-            {"background": "#ffffff", "text": "#13233a", "font": "'Helvetica Neue', Arial, sans-serif"},
-        ),
-        ThemeInfo(
-            "nocturne",
-            "Nocturne",
-            "Dark, high-contrast boutique look.",
-            {"background": "#15171c", "text": "#f1f1ee", "font": "'Trebuchet MS', Verdana, sans-serif"},
-        ),
-    )
-}
-DEFAULT_THEME = "sage"
+def read_theme_dir(directory: Path, source: str) -> ThemeSource:
+    manifest = parse_manifest(json.loads((directory / "theme.json").read_text(encoding="utf-8")))
+    return ThemeSource(manifest, directory, source)
 
 
-def get_theme(slug: str) -> ThemeInfo:
-    return BUILTIN_THEMES.get(slug) or BUILTIN_THEMES[DEFAULT_THEME]
+def builtin_themes() -> list[ThemeSource]:
+    return [read_theme_dir(path.parent, "builtin") for path in sorted(BUILTIN_DIR.glob("*/theme.json"))]
 
 
-def is_known_theme(slug: str) -> bool:
-    return slug in BUILTIN_THEMES
+def package_themes() -> list[ThemeSource]:
+    """Themes that pip-installed packages announce in the ``budstack.themes`` entry point group.
+
+    An entry point names a module; its folder (or its ``THEME_DIR`` attribute) is the theme.
+    """
+    found = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        module = entry.load()
+        directory = Path(getattr(module, "THEME_DIR", Path(module.__file__).resolve().parent))
+        found.append(read_theme_dir(directory, "package"))
+    return found
+
+
+def default_theme_dir() -> Path:
+    return BUILTIN_DIR / DEFAULT_THEME
+
+
+def default_theme_templates_dir() -> Path:
+    return default_theme_dir() / "templates"

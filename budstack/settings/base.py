@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment only."""
 
+import json
 from pathlib import Path
 
 import environ
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sites.middleware.TenantScopeMiddleware",
+    "themes.middleware.ThemeMiddleware",
     "pages.middleware.AgeGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -78,8 +80,19 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "budstack" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # The storefront renders with the tenant's theme, then the default theme, then
+            # the apps' templates; the cache is keyed by theme (themes/loaders.py).
+            "loaders": [
+                (
+                    "themes.loaders.ThemeCachedLoader",
+                    [
+                        "themes.loaders.ThemeLoader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
@@ -160,6 +173,12 @@ USE_TZ = True
 # ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# Built-in themes' static files, under versioned URLs: /static/themes/<slug>/<version>/...
+STATICFILES_DIRS = [
+    (f"themes/{path.parent.name}/{json.loads(path.read_text())['version']}", path.parent / "static")
+    for path in sorted((BASE_DIR / "themes" / "builtin").glob("*/theme.json"))
+]
+THEME_CACHE_DIR = env("THEME_CACHE_DIR", default=str(VAR_DIR / "theme-cache"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 

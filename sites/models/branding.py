@@ -10,8 +10,9 @@ class Branding(TenantScopedModel):
     """What makes a white-label storefront the dispensary's own."""
 
     tagline = models.CharField(max_length=200, blank=True)
-    primary_colour = models.CharField(max_length=7, default="#1f6f4a", validators=[hex_colour])
-    accent_colour = models.CharField(max_length=7, default="#f2b33d", validators=[hex_colour])
+    # Empty colours fall back to the theme's design tokens.
+    primary_colour = models.CharField(max_length=7, blank=True, validators=[hex_colour])
+    accent_colour = models.CharField(max_length=7, blank=True, validators=[hex_colour])
     logo = models.ForeignKey(
         "media.TenantImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -38,7 +38,17 @@ class Tenant(models.Model):
         help_text="Optional own hostname, e.g. shop.healingbuds.co.uk.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    theme = models.SlugField(max_length=64, default="sage")
+    theme = models.ForeignKey(
+        "themes.Theme", on_delete=models.PROTECT, related_name="tenants", help_text="The storefront's theme."
+    )
+    previous_theme = models.ForeignKey(
+        "themes.Theme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Kept for one-click rollback.",
+    )
     site = models.OneToOneField("wagtailcore.Site", on_delete=models.PROTECT, related_name="tenant")
     collection = models.OneToOneField(
         "wagtailcore.Collection", on_delete=models.PROTECT, related_name="tenant"

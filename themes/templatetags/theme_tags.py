@@ -1,0 +1,58 @@
+"""Theme-aware static files and design tokens as CSS custom properties."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
+
+from themes.context import active_theme
+from themes.manifest import TOKEN_VALUE_RE
+from themes.registry import DEFAULT_THEME, default_theme_dir, read_theme_dir
+
+register = template.Library()
+
+
+@lru_cache(maxsize=1)
+def _default_version() -> str:
+    return read_theme_dir(default_theme_dir(), "builtin").manifest.version
+
+
+# Branding fields that override the theme's tokens.
+BRANDING_TOKENS = {"brand": "primary_colour", "accent": "accent_colour", "secondary": "secondary_colour"}
+
+
+def _static_url(theme, path: str) -> str:
+    if theme.source == theme.Source.BUILTIN:
+        return static(f"themes/{theme.slug}/{theme.version}/{path}")
+    # A platform route at the site root, whatever store prefix the page was reached by.
+    return f"/theme-static/{theme.slug}/{theme.version}/{path}"
+
+
+@register.simple_tag
+def theme_static(path: str) -> str:
+    """URL of a file in the active theme's static/, falling back to the default theme's."""
+    parts = path.split("/")  # plain str parts: pathlib refuses SafeString
+    theme = active_theme()
+    if theme is not None and theme.directory().joinpath("static", *parts).is_file():
+        return _static_url(theme, path)
+    if default_theme_dir().joinpath("static", *parts).is_file():
+        return static(f"themes/{DEFAULT_THEME}/{_default_version()}/{path}")
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def theme_css_variables(context) -> str:
+    """``<style>`` with the theme's tokens, the tenant's branding taking precedence."""
+    theme = active_theme()
+    tokens: dict[str, str] = dict(theme.tokens) if theme is not None else {}
+    branding = context.get("branding")
+    for token, field in BRANDING_TOKENS.items():
+        value = getattr(branding, field, "") if branding is not None else ""
+        if value:
+            tokens[token] = value
+    safe = [(name, value) for name, value in tokens.items() if TOKEN_VALUE_RE.fullmatch(value)]
+    body = format_html_join(" ", "--{}: {};", safe)
+    return format_html("<style>:root {{ {} }}</style>", body)
