@@ -158,6 +158,9 @@ USE_TZ = True
 # ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(VAR_DIR / "static"))
+# budstack/ is the project package, not an installed app: its static files (the
+# storefront stylesheet) are found only when named here.
+STATICFILES_DIRS = [BASE_DIR / "budstack" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
