@@ -1,8 +1,9 @@
 """Tasks, cache keys and emails keep to their tenant."""
 
-import pytest
 from django.core import mail
 from django.core.cache import cache
+
+import pytest
 
 from commerce.models import Product
 from sites.cache import tenant_cache_key
