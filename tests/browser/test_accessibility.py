@@ -1,0 +1,46 @@
+"""axe-core finds no serious or critical accessibility problem on the storefront's pages."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "",
+    "products": "products/",
+    "conditions": "conditions/",
+    "about": "about/",
+    "contact": "contact/",
+    "the-wire": "the-wire/",
+    "login": "auth/login/",
+}
+
+# Serious or critical violations the pages have today, as (rule, offending HTML). The
+# templates are being rewritten elsewhere, so they are listed here rather than fixed:
+# a fix makes this test fail until its entry is removed, and a new problem fails it too.
+KNOWN_VIOLATIONS: dict[str, set[tuple[str, str]]] = {name: set() for name in PAGES}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_storefront_page_has_no_serious_accessibility_violation(name, page, storefront, demo_like, axe):
+    tenant = demo_like("northleaf", "North Leaf")
+
+    response = page.goto(storefront.url(tenant, PAGES[name]))
+    assert response.status == 200
+
+    found = {(violation.rule, html) for violation in axe(page) for html in violation.html}
+    assert found == KNOWN_VIOLATIONS[name]
+
+
+def test_the_check_sees_a_violation_when_there_is_one(page, storefront, make_tenant, axe):
+    """Guards the test above against passing vacuously (axe not run, or filtered away)."""
+    tenant = make_tenant("alpha", "Alpha Dispensary")
+    page.goto(storefront.url(tenant))
+    page.evaluate("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x.png>')")
+
+    [violation] = axe(page)
+
+    assert (violation.rule, violation.impact, violation.html) == (
+        "image-alt",
+        "critical",
+        ('<img src="x.png">',),
+    )
