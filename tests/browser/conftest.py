@@ -12,12 +12,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from django.db import connections
-from django.utils import timezone
-from django.utils.text import slugify
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
@@ -146,45 +143,25 @@ def storefront(live_server, django_db_serialized_rollback) -> Storefront:
 
 @pytest.fixture
 def demo_like(make_tenant) -> Callable[..., Tenant]:
-    """A tenant made by ``make_tenant`` with the demo's branding, conditions and articles."""
+    """A tenant made by ``make_tenant``, branded and filled like the demo ones.
+
+    The content is what ``seed_demo`` puts in a demo dispensary (products, conditions,
+    articles), made by the command's own code so that it follows the demo as it grows.
+    """
+    from sites.management.commands.seed_demo import Command as SeedDemo
 
     def make(slug: str, name: str, country: str = "GB", theme: str = "sage") -> Tenant:
         tenant = make_tenant(slug, name, country, theme)
         spec = next(spec for spec in demo.TENANTS if spec["theme"] == theme)
+        primary, accent = spec["colours"]
         with tenant_scope(tenant):
-            _fill_like_the_demo(tenant, spec)
+            Branding.objects.filter(tenant=tenant).update(
+                tagline=spec["tagline"], primary_colour=primary, accent_colour=accent
+            )
+            SeedDemo()._content(tenant)
         return tenant
 
     return make
-
-
-def _fill_like_the_demo(tenant: Tenant, spec: dict) -> None:
-    from commerce.models import Product
-    from pages.models import ArticlePage, ConditionPage, ConditionsIndexPage, WireIndexPage
-
-    primary, accent = spec["colours"]
-    Branding.objects.filter(tenant=tenant).update(
-        tagline=spec["tagline"], primary_colour=primary, accent_colour=accent
-    )
-    currency = {"GB": "GBP"}.get(tenant.country_code, "EUR")
-    for row in demo.product_rows():
-        Product.objects.create(
-            tenant=tenant, slug=slugify(row["name"]), currency=currency, description=row["name"], **row
-        )
-    home = tenant.site.root_page
-    conditions = ConditionsIndexPage.objects.child_of(home).get()
-    for slug, title, summary, evidence in demo.CONDITIONS:
-        page = ConditionPage(
-            title=title, slug=slug, summary=summary, body=[("paragraph", f"<p>{evidence}</p>")]
-        )
-        conditions.add_child(instance=page).save_revision().publish()
-    wire = WireIndexPage.objects.child_of(home).get()
-    for weeks_ago, (slug, title, intro) in enumerate(demo.ARTICLES, start=1):
-        date = timezone.localdate() - timedelta(weeks=weeks_ago)
-        page = ArticlePage(
-            title=title, slug=slug, intro=intro, date=date, body=[("paragraph", f"<p>{intro}</p>")]
-        )
-        wire.add_child(instance=page).save_revision().publish()
 
 
 @dataclass(frozen=True)
