@@ -41,6 +41,7 @@ run: demo
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	scripts/ensure-browser.sh
 	BUDSTACK_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest
 
 lint: $(STAMP)

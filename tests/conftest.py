@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection
@@ -15,6 +17,9 @@ from sites.models import Role, Tenant, User
 from sites.provisioning import TenantSpec, add_staff, provision_tenant
 
 PASSWORD = "correct horse battery staple"
+
+# The tables' owner (USER, PASSWORD) while the suite connects as the application role.
+_OWNER: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -45,10 +50,43 @@ def django_db_setup(django_db_setup, django_db_blocker):
         owner = {key: connection.settings_dict[key] for key in ("USER", "PASSWORD")}
         connection.close()
         connection.settings_dict.update(USER=app["USER"], PASSWORD=app["PASSWORD"])
+        _OWNER.update(owner)
     yield
     with django_db_blocker.unblock():
+        _OWNER.clear()
         connection.close()
         connection.settings_dict.update(owner)
+
+
+@contextmanager
+def _connected_as(credentials: dict[str, str]) -> Iterator[None]:
+    previous = {key: connection.settings_dict[key] for key in credentials}
+    connection.close()
+    connection.settings_dict.update(credentials)
+    try:
+        yield
+    finally:
+        connection.close()
+        if _OWNER:  # not after the last test, once the owner has dropped the database
+            connection.settings_dict.update(previous)
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (``transactional_db``, ``live_server``) ends by flushing every
+    table with TRUNCATE, which only the tables' owner may run; the application role may
+    not, as in production. So that teardown, and only it, connects as the owner."""
+    if not _OWNER or not _is_transactional(item):
+        return (yield)
+    with _connected_as(_OWNER):
+        return (yield)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,10 +6,10 @@ from functools import lru_cache
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from themes.context import active_theme
-from themes.manifest import TOKEN_VALUE_RE
+from themes.manifest import TOKEN_NAME_RE, TOKEN_VALUE_RE
 from themes.registry import DEFAULT_THEME, default_theme_dir, read_theme_dir
 
 register = template.Library()
@@ -53,6 +53,13 @@ def theme_css_variables(context) -> str:
         value = getattr(branding, field, "") if branding is not None else ""
         if value:
             tokens[token] = value
-    safe = [(name, value) for name, value in tokens.items() if TOKEN_VALUE_RE.fullmatch(value)]
-    body = format_html_join(" ", "--{}: {};", safe)
-    return format_html("<style>:root {{ {} }}</style>", body)
+    # <style> is raw text: HTML escaping would corrupt quoted font names. The pattern admits
+    # no "<", ">", ";", braces or backslashes, so a value can neither end the rule nor the element.
+    declarations = " ".join(
+        f"--{name}: {value};"
+        for name, value in tokens.items()
+        if TOKEN_NAME_RE.fullmatch(name)
+        and TOKEN_VALUE_RE.fullmatch(value)
+        and not set(value) & set(";{}<>\\")
+    )
+    return mark_safe(f"<style>:root {{ {declarations} }}</style>")  # noqa: S308 - validated above
