@@ -161,3 +161,19 @@ def test_tenant_admins_cannot_upload_themes(client, tenant_a, make_user):
     client.login(username=boss.email, password=PASSWORD)
     response = client.post("/admin/themes/", {"zip_file": SimpleUploadedFile("h.zip", make_zip())})
     assert response.status_code == 302 and not Theme.objects.filter(slug="harbour").exists()
+
+
+def test_branding_details_show_in_every_theme(client, tenant_a, tenant_b, in_tenant):
+    from sites.models import Branding
+
+    for tenant in (tenant_a, tenant_b):
+        with in_tenant(tenant):
+            Branding.objects.filter(tenant=tenant).update(
+                phone="+44 20 7946 0000", instagram_url="https://instagram.com/example",
+                footer_text=f"Footer of {tenant.slug}", font_pairing="rounded",
+            )  # fmt: skip
+    for slug in ("alpha", "bravo"):
+        html = client.get(f"/store/{slug}/").content.decode()
+        assert 'href="tel:+44 20 7946 0000"' in html and ">Instagram</a>" in html
+        assert f"Footer of {slug}" in html
+        assert "--font-body: 'Trebuchet MS', Verdana, sans-serif;" in html

@@ -53,6 +53,8 @@ def theme_css_variables(context) -> str:
         value = getattr(branding, field, "") if branding is not None else ""
         if value:
             tokens[token] = value
+    if branding is not None and branding.font_stack():
+        tokens["font-body"] = tokens["font-heading"] = branding.font_stack()
     # <style> is raw text: HTML escaping would corrupt quoted font names. The pattern admits
     # no "<", ">", ";", braces or backslashes, so a value can neither end the rule nor the element.
     declarations = " ".join(
