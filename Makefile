@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# The local fake Dr. Green API that `make run` starts next to the site.
+DRGREEN_FAKE_PORT ?= 8765
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format install migrate demo clean-var
@@ -24,7 +26,8 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-## run: the whole platform with demo data on SQLite, eager tasks and local files.
+## run: the whole platform with demo data on SQLite, eager tasks and local files,
+## talking to a fake Dr. Green API that runs for as long as the site does.
 run: demo
 	@echo ""
 	@echo "BudStack is starting at http://$(HOST):$(PORT)/"
@@ -34,7 +37,15 @@ run: demo
 	@echo "  Logins (password budstack-demo): admin@budstack.test, owner@healingbuds.test,"
 	@echo "    owner@greenleaf.test, editor@healingbuds.test, marketer@healingbuds.test,"
 	@echo "    patient@healingbuds.test (verified), patient@greenleaf.test (pending)"
+	@echo "  Dr. Green:   fake API at http://127.0.0.1:$(DRGREEN_FAKE_PORT)/api/v1 (test controls under /_control/)"
 	@echo ""
+	@# The fake server runs in the background and is stopped whenever runserver ends
+	@# (Ctrl-C, error or kill): background jobs of make's shell ignore Ctrl-C themselves.
+	@$(BIN)/python -m integrations.drgreen.fake --host 127.0.0.1 --port $(DRGREEN_FAKE_PORT) --quiet & \
+	FAKE_PID=$$!; \
+	trap 'kill $$FAKE_PID 2>/dev/null; wait $$FAKE_PID 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM HUP; \
+	DRGREEN_API_URL="$${DRGREEN_API_URL:-http://127.0.0.1:$(DRGREEN_FAKE_PORT)/api/v1}" \
 	PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite against real PostgreSQL and Redis started for the run.

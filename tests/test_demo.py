@@ -73,6 +73,18 @@ def test_seed_demo_twice_changes_nothing(demo):
     assert snapshot() == before
 
 
+def test_demo_tenants_get_their_own_drgreen_keys_once(demo):
+    from integrations.models import DrGreenCredentials
+
+    with platform_scope("test"):
+        keys = {c.tenant.slug: (c.api_key, c.secret_key) for c in DrGreenCredentials.objects.all()}
+    assert set(keys) == {"healingbuds", "greenleaf"}
+    assert keys["healingbuds"] != keys["greenleaf"]
+    call_command("seed_demo", verbosity=0)
+    with platform_scope("test"):
+        assert {c.tenant.slug: (c.api_key, c.secret_key) for c in DrGreenCredentials.objects.all()} == keys
+
+
 def test_seed_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):

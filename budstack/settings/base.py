@@ -227,6 +227,15 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 DRGREEN_API_URL = env("DRGREEN_API_URL", default="http://127.0.0.1:8765/api/v1")
 DRGREEN_API_KEY = env("DRGREEN_API_KEY", default="")
 DRGREEN_SECRET_KEY = env("DRGREEN_SECRET_KEY", default="")
+# Seconds. A read is tried DRGREEN_RETRIES more times, all within DRGREEN_DEADLINE; after
+# DRGREEN_BREAKER_THRESHOLD consecutive failures calls fail fast for the cool-down.
+DRGREEN_TIMEOUT = env.float("DRGREEN_TIMEOUT", default=5.0)
+DRGREEN_CONNECT_TIMEOUT = env.float("DRGREEN_CONNECT_TIMEOUT", default=3.0)
+DRGREEN_DEADLINE = env.float("DRGREEN_DEADLINE", default=10.0)
+DRGREEN_RETRIES = env.int("DRGREEN_RETRIES", default=2)
+DRGREEN_BREAKER_THRESHOLD = env.int("DRGREEN_BREAKER_THRESHOLD", default=5)
+DRGREEN_BREAKER_COOLDOWN = env.float("DRGREEN_BREAKER_COOLDOWN", default=30.0)
+# Fernet keys, newest first (budstack.encryption). Required in production.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # ---------------------------------------------------------------------------
@@ -249,6 +258,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # One INFO line per request; the Dr. Green client logs retries and the breaker itself.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }

@@ -140,6 +140,14 @@ def make_contact_submission(tenant: Tenant) -> Made:
     return Made(ContactSubmission.objects.create(page=page, form_data={"message": message}), message)
 
 
+def make_drgreen_credentials(tenant: Tenant) -> Made:
+    from integrations.drgreen.credentials import generate_credentials
+
+    url = f"https://drgreen-{tenant.slug}.example/api/v1"
+    credentials, _ = generate_credentials(tenant, base_url=url)
+    return Made(credentials, url)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "pages.StorefrontSettings": make_storefront_settings,
     "pages.NavigationMenu": make_navigation_menu,
@@ -153,6 +161,7 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "tenancy.TenantGroup": make_tenant_group,
     "media.TenantImage": make_image,
     "media.TenantDocument": make_document,
+    "integrations.DrGreenCredentials": make_drgreen_credentials,
 }
 
 

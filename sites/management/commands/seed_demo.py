@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budstack import demo_content as demo
+from integrations.drgreen.credentials import generate_credentials
+from integrations.models import DrGreenCredentials
 from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, Tenant, User
 from sites.provisioning import TenantSpec, add_staff, provision_tenant
@@ -56,6 +58,10 @@ class Command(BaseCommand):
                 tenant=tenant,
                 defaults={"tagline": spec["tagline"], "primary_colour": primary, "accent_colour": accent},
             )
+            # Its own Dr. Green key pair: the fake server of `make run` (DRGREEN_API_URL)
+            # accepts any well-signed key and keeps each key's patients and orders apart.
+            if not DrGreenCredentials.objects.filter(tenant=tenant).exists():
+                generate_credentials(tenant)
         return tenant
 
     @transaction.atomic
