@@ -78,28 +78,9 @@ missing_packages() {
     echo "${missing[*]:-}"
 }
 
-MISSING="$(missing_packages)"
-if [ -n "$MISSING" ]; then
-    if [ "$IS_ROOT" -ne 1 ]; then
-        die "missing Debian package(s): $MISSING; not root, so cannot install them. As root run: apt-get update && apt-get install -y --no-install-recommends $MISSING"
-    fi
-    command -v apt-get >/dev/null 2>&1 || die "missing $MISSING and apt-get is not available"
-    # Serialise installs between parallel runs, and re-check under the lock.
-    exec 9>/tmp/.with-services-apt.lock
-    flock -w 900 9 || die "timed out waiting for another run's package install"
-    MISSING="$(missing_packages)"
-    if [ -n "$MISSING" ]; then
-        # Only the missing ones, so an installed postgresql is not upgraded.
-        log "installing Debian packages: $MISSING"
-        apt-get update </dev/null >&2
-        # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-            -o DPkg::Lock::Timeout=300 $MISSING </dev/null >&2
-        MISSING="$(missing_packages)"
-        [ -z "$MISSING" ] || die "still missing after install: $MISSING"
-    fi
-    exec 9>&-
-fi
+# shellcheck source=lib/debian-packages.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/debian-packages.sh"
+ensure_debian_packages
 
 PG_BIN="$(find_pg_bin)" || die "no /usr/lib/postgresql/*/bin/initdb found"
 command -v python3 >/dev/null 2>&1 || die "python3 is required (to pick free ports)"
