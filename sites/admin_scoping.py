@@ -103,15 +103,18 @@ def scope_accounts(queryset: QS, user) -> QS:
 
 
 def outside_scope(queryset: QuerySet, user, ids) -> bool:
-    """True if any of ``ids`` names an existing row that ``user`` may not reach.
+    """True if any of ``ids`` names no row that ``user`` may reach.
 
-    Ids that name nothing are left to the view, which answers them with its own 404.
+    A row of another tenant and a row that does not exist are treated alike: scoped
+    managers and row-level security already hide other tenants' rows, so the two cannot
+    be told apart here, and need not be (both are refused with a 404, which confirms
+    nothing). Values that are not ids (``"all"``, empty) are left to the caller.
     """
-    ids = [value for value in ids if str(value).isdigit()]
-    if not ids or is_unrestricted(user):
+    wanted = {str(value) for value in ids if str(value).isdigit()}
+    if not wanted or is_unrestricted(user):
         return False
-    existing = queryset.filter(pk__in=ids)
-    return existing.count() != scoped_queryset_for(existing, user).count()
+    reachable = scoped_queryset_for(queryset.filter(pk__in=wanted), user).values_list("pk", flat=True)
+    return wanted != {str(pk) for pk in reachable}
 
 
 def scoped_queryset_for(queryset: QuerySet, user) -> QuerySet:
@@ -150,7 +153,8 @@ def foreign_references(instance: Model, user) -> list[str]:
         return []
     foreign = []
     # Wagtail's own reference extraction: model fields, StreamField blocks and rich text
-    # links alike. The base manager, because a scoped default manager would hide the row.
+    # links alike. A reference to a row the user cannot reach, whether another
+    # tenant's or one that no longer exists, is refused (RLS hides the two alike).
     references = ReferenceIndex._extract_references_from_object(instance)
     for content_type_id, object_id, _, content_path in references:
         model = ContentType.objects.get_for_id(content_type_id).model_class()

@@ -32,6 +32,7 @@ from sites.admin_scoping import (
     scope_accounts,
     staff_tenant,
 )
+from sites.context import platform_scope
 from sites.models import STAFF_ROLES, Role, Tenant, TenantGroup, User
 
 # Roles a tenant admin may give: anything but the platform's own.
@@ -55,6 +56,13 @@ def sync_role_group(user: User) -> None:
     user.groups.remove(*user.groups.filter(tenant_group__isnull=False))
     if user.tenant_id is not None and user.role in STAFF_ROLES:
         user.groups.add(TenantGroup.objects.get(tenant_id=user.tenant_id, role=user.role).group)
+
+
+def staff_email_taken(email: str, exclude_pk: int | None) -> bool:
+    """Staff emails are unique platform-wide (the admin login is by email), so this one
+    check looks past the tenant scope; it answers yes or no and names no one."""
+    with platform_scope("admin account form: staff emails are unique platform-wide"):
+        return User.objects.filter(email=email).exclude(pk=exclude_pk).exclude(role=Role.PATIENT).exists()
 
 
 def groups_reaching_beyond(groups, tenant: Tenant) -> list[Group]:
@@ -126,7 +134,7 @@ class AccountForm(UserForm):
                 self.add_error("tenant", _("Choose the dispensary this account belongs to."))
         email = (cleaned.get("email") or "").strip().lower()
         others = User.objects.filter(email=email).exclude(pk=self.instance.pk)
-        if email and role != Role.PATIENT and others.exclude(role=Role.PATIENT).exists():
+        if email and role != Role.PATIENT and staff_email_taken(email, self.instance.pk):
             self.add_error("email", _("This email already belongs to a staff account."))
         elif email and tenant is not None and others.filter(tenant=tenant).exists():
             self.add_error("email", _("This dispensary already has an account with this email."))

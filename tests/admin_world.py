@@ -85,7 +85,9 @@ def _holdings(tenant: Tenant, make_user, prefix: str, label: str) -> Holdings:
         image = TenantImage.objects.create(title=f"{label} Image", file=png(), collection=tenant.collection)
         image.tags.add(f"{prefix}-secret-launch" if prefix == "zulu" else f"{prefix}-launch")
         document = TenantDocument.objects.create(
-            title=f"{label} Doc", file=text_file(f"{prefix}.txt", label.encode()), collection=tenant.collection
+            title=f"{label} Doc",
+            file=text_file(f"{prefix}.txt", label.encode()),
+            collection=tenant.collection,
         )
         document.tags.add(f"{prefix}-secret-memo" if prefix == "zulu" else f"{prefix}-memo")
         product = Product.objects.create(

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from media.models import TenantDocument, TenantImage
+from sites.context import platform_scope
 from sites.models import Role
 from tests.admin_world import World, build_world, leaked, log_in, png, snapshot, text_file
 from tests.test_admin_scoping import STAFF_ROLES, Door, knock
@@ -263,10 +264,11 @@ def test_staff_upload_into_their_own_collection(client, world, role):
 
     assert single.status_code == 302 and document.status_code == 302
     assert json.loads(multiple.content)["success"] is True
-    hero = TenantImage.objects.get(title="Storefront hero")
-    assert hero.tenant == world.own.tenant and hero.collection_id == world.own.tenant.collection_id
-    assert TenantImage.objects.get(title="shelf.png").tenant == world.own.tenant
-    assert TenantDocument.objects.get(title="Price list").tenant == world.own.tenant
+    with platform_scope("test: which tenant the uploads went to"):
+        hero = TenantImage.objects.get(title="Storefront hero")
+        assert hero.tenant == world.own.tenant and hero.collection_id == world.own.tenant.collection_id
+        assert TenantImage.objects.get(title="shelf.png").tenant == world.own.tenant
+        assert TenantDocument.objects.get(title="Price list").tenant == world.own.tenant
     assert snapshot(world.other) == before
 
 
@@ -280,10 +282,12 @@ def test_marketers_choose_but_do_not_upload(client, world):
 def test_documents_download_for_their_own_staff_and_for_visitors(client, world):
     own, other = world.own.document, world.other.document
 
-    assert client.get(f"/documents/{other.pk}/{other.filename}").status_code == 200
+    # Documents are served by the storefront they belong to, to anyone who asks there;
+    # another tenant's storefront (and session) does not find them.
+    assert client.get(f"/store/bravo/documents/{other.pk}/{other.filename}").status_code == 200
     log_in(client, world.editor)
-    assert client.get(f"/documents/{own.pk}/{own.filename}").status_code == 200
-    assert client.get(f"/documents/{other.pk}/{other.filename}").status_code == 404
+    assert client.get(f"/store/alpha/documents/{own.pk}/{own.filename}").status_code == 200
+    assert client.get(f"/store/alpha/documents/{other.pk}/{other.filename}").status_code == 404
 
 
 def test_super_admin_sees_every_tenants_media(client, world):

@@ -13,6 +13,7 @@ from wagtail.permissions import policy_registry
 import pytest
 
 from commerce.models import Product
+from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, TenantGroup, User
 from sites.provisioning import COLLECTION_ACTIONS
 
@@ -24,11 +25,12 @@ move_media_grants = importlib.import_module(
 
 
 def media_grants(tenant, role) -> set[str]:
-    group = TenantGroup.objects.get(tenant=tenant, role=role).group
-    return {
-        f"{grant.permission.content_type.app_label}.{grant.permission.codename}"
-        for grant in GroupCollectionPermission.objects.filter(group=group, collection=tenant.collection)
-    }
+    with tenant_scope(tenant):
+        group = TenantGroup.objects.get(role=role).group
+        return {
+            f"{grant.permission.content_type.app_label}.{grant.permission.codename}"
+            for grant in GroupCollectionPermission.objects.filter(group=group, collection=tenant.collection)
+        }
 
 
 @pytest.mark.parametrize("role", list(COLLECTION_ACTIONS), ids=lambda role: role.lower())
@@ -41,7 +43,8 @@ def test_tenant_groups_hold_the_collection_permissions_wagtail_checks(tenant_a, 
 
 
 def test_grants_made_before_the_fix_are_moved_to_wagtails_codenames(tenant_a, tenant_b):
-    editors = TenantGroup.objects.get(tenant=tenant_a, role=Role.EDITOR).group
+    with tenant_scope(tenant_a):
+        editors = TenantGroup.objects.get(role=Role.EDITOR).group
     GroupCollectionPermission.objects.filter(group=editors).delete()
     for codename in ("add_tenantimage", "choose_tenantdocument"):
         GroupCollectionPermission.objects.create(
@@ -51,7 +54,8 @@ def test_grants_made_before_the_fix_are_moved_to_wagtails_codenames(tenant_a, te
         )
     untouched = media_grants(tenant_b, Role.EDITOR)
 
-    move_media_grants(apps, None)
+    with platform_scope("test: data migration over every tenant"):
+        move_media_grants(apps, None)
 
     assert media_grants(tenant_a, Role.EDITOR) == {"wagtailimages.add_image", "wagtaildocs.choose_document"}
     assert media_grants(tenant_b, Role.EDITOR) == untouched
@@ -88,7 +92,8 @@ def test_roles_grant_actions_on_own_rows_only(tenant_a, tenant_b, make_user, mod
     own = make_user(tenant_a, Role.PATIENT, email="own@alpha.example") if model is User else None
     other = make_user(tenant_b, Role.PATIENT, email="other@bravo.example") if model is User else None
     if model is Branding:
-        own, other = Branding.all_tenants.get(tenant=tenant_a), Branding.all_tenants.get(tenant=tenant_b)
+        with platform_scope("test: both tenants' branding"):
+            own, other = Branding.all_tenants.get(tenant=tenant_a), Branding.all_tenants.get(tenant=tenant_b)
     if model is Product:
         own, other = Product(tenant=tenant_a), Product(tenant=tenant_b)
 
@@ -110,9 +115,11 @@ def test_only_super_admins_manage_groups(tenant_a, make_user):
     groups = policy_registry.get_by_type(Group)
     admin = make_user(tenant_a, Role.TENANT_ADMIN)
     # Even a group permission granted by mistake does not open the groups area.
-    TenantGroup.objects.get(tenant=tenant_a, role=Role.TENANT_ADMIN).group.permissions.add(
-        Permission.objects.get(content_type__app_label="auth", codename="change_group")
-    )
+    with tenant_scope(tenant_a):
+        TenantGroup.objects.get(role=Role.TENANT_ADMIN).group.permissions.add(
+            Permission.objects.get(content_type__app_label="auth", codename="change_group")
+        )
+        admin = User.objects.get(pk=admin.pk)
 
-    assert not groups.user_has_any_permission(User.objects.get(pk=admin.pk), {"add", "change", "delete"})
+    assert not groups.user_has_any_permission(admin, {"add", "change", "delete"})
     assert groups.user_has_any_permission(make_user(None, Role.SUPER_ADMIN), {"add", "change", "delete"})

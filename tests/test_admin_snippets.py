@@ -158,7 +158,8 @@ def test_a_product_made_in_the_admin_belongs_to_the_tenant(client, world, role):
     )
 
     assert response.status_code == 302
-    made = Product.all_tenants.get(slug="northern-lights")
+    with platform_scope("test: which tenant the product went to"):
+        made = Product.all_tenants.get(slug="northern-lights")
     assert made.tenant == world.own.tenant and made.sku == "ZULU-SKU"
     assert snapshot(world.other) == before
 
@@ -172,7 +173,8 @@ def test_a_duplicate_sku_within_the_tenant_is_a_form_error(client, world):
 
     assert response.status_code == 200
     assert "Another product already uses this SKU." in response.content.decode()
-    assert Product.all_tenants.filter(tenant=world.own.tenant).count() == 1
+    with platform_scope("test: no second product anywhere"):
+        assert Product.all_tenants.filter(tenant=world.own.tenant).count() == 1
 
 
 def test_marketers_see_products_but_do_not_change_them(client, world):
@@ -209,7 +211,7 @@ def test_tenant_admin_edits_own_branding_from_the_menu(client, world):
     assert response.status_code == 302
     with tenant_scope(world.own.tenant):
         own = Branding.objects.get()
-    assert own.tagline == "Calm, considered care" and own.logo == world.own.image
+        assert own.tagline == "Calm, considered care" and own.logo == world.own.image
     assert snapshot(world.other) == before
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 
 import pytest
 
+from sites.context import platform_scope, tenant_scope
 from sites.models import Role, TenantGroup, User
 from tests.admin_world import World, build_world, leaked, log_in, refused, snapshot
 from tests.test_admin_scoping import STAFF_ROLES, Door, knock
@@ -46,6 +47,11 @@ def other_staff(world: World) -> int:
     return world.other.staff.pk
 
 
+def other_admin_group(world: World) -> int:
+    with tenant_scope(world.other.tenant):
+        return TenantGroup.objects.get(role=Role.TENANT_ADMIN).group_id
+
+
 def own_role(world: World) -> dict:
     return {"role": Role.EDITOR}
 
@@ -77,7 +83,7 @@ ACCOUNT_DOORS = {
     "bulk-assign-group-to-own-staff": Door(
         "post",
         lambda w: f"/admin/bulk/tenancy/user/assign_role/?id={w.editor.pk}",
-        lambda w: {"role": TenantGroup.objects.get(tenant=w.other.tenant, role=Role.TENANT_ADMIN).group_id},
+        lambda w: {"role": other_admin_group(w)},
     ),
     "bulk-select-all": Door("get", lambda w: "/admin/bulk/tenancy/user/delete/?id=all"),
 }
@@ -97,7 +103,8 @@ def test_another_tenants_accounts_are_not_found(client, world, door, subtests):
             assert leaked(response) is None
             assert snapshot(world.other) == before
             assert sorted(world.editor.groups.values_list("name", flat=True)) == own_groups
-            world.root.refresh_from_db()
+            with platform_scope("test: the super admin is untouched"):
+                world.root.refresh_from_db()
             assert world.root.email == "super_admin@platform.example"
 
 
@@ -148,16 +155,18 @@ def test_tenant_admin_creates_an_editor_in_own_tenant(client, world):
     response = client.post("/admin/users/new/", account_form(world))
 
     assert response.status_code == 302
-    made = User.objects.get(email="new.person@alpha.example")
+    with tenant_scope(world.own.tenant):
+        made = User.objects.get(email="new.person@alpha.example")
+        assert list(made.groups.values_list("name", flat=True)) == ["alpha: editors"]
     assert (made.tenant, made.role, made.is_superuser) == (world.own.tenant, Role.EDITOR, False)
-    assert list(made.groups.values_list("name", flat=True)) == ["alpha: editors"]
     assert made.check_password(NEW_PASSWORD)
     assert snapshot(world.other) == before
 
 
 def test_tenant_admin_cannot_raise_anyone_above_tenant_admin(client, world):
     log_in(client, world.admin)
-    other_admins = TenantGroup.objects.get(tenant=world.other.tenant, role=Role.TENANT_ADMIN).group
+    with tenant_scope(world.other.tenant):
+        other_admins = TenantGroup.objects.get(role=Role.TENANT_ADMIN).group
     before = snapshot(world.other)
 
     as_super = client.post("/admin/users/new/", account_form(world, role=Role.SUPER_ADMIN))
@@ -174,9 +183,10 @@ def test_tenant_admin_cannot_raise_anyone_above_tenant_admin(client, world):
 
     assert as_super.status_code == 200 and "Select a valid choice" in as_super.content.decode()
     assert smuggled.status_code == 302
-    made = User.objects.get(email="new.person@alpha.example")
+    with tenant_scope(world.own.tenant):
+        made = User.objects.get(email="new.person@alpha.example")
+        assert list(made.groups.values_list("name", flat=True)) == ["alpha: marketers"]
     assert (made.tenant, made.role, made.is_superuser) == (world.own.tenant, Role.MARKETER, False)
-    assert list(made.groups.values_list("name", flat=True)) == ["alpha: marketers"]
     assert snapshot(world.other) == before
 
 
@@ -190,9 +200,10 @@ def test_changing_a_role_moves_the_account_to_that_roles_group(client, world):
     )
 
     assert response.status_code == 302
-    person.refresh_from_db()
+    with tenant_scope(world.own.tenant):
+        person.refresh_from_db()
+        assert list(person.groups.values_list("name", flat=True)) == ["alpha: marketers"]
     assert person.role == Role.MARKETER
-    assert list(person.groups.values_list("name", flat=True)) == ["alpha: marketers"]
 
 
 def test_tenant_admin_cannot_demote_or_deactivate_themselves(client, world):
@@ -206,7 +217,8 @@ def test_tenant_admin_cannot_demote_or_deactivate_themselves(client, world):
     )
 
     assert response.status_code == 302
-    world.admin.refresh_from_db()
+    with tenant_scope(world.own.tenant):
+        world.admin.refresh_from_db()
     assert world.admin.role == Role.TENANT_ADMIN and world.admin.is_active
 
 
@@ -223,7 +235,8 @@ def test_emails_are_checked_where_they_must_be_unique(client, world):
     staff_elsewhere = client.post("/admin/users/new/", account_form(world, email=world.other.staff.email))
 
     assert patient.status_code == 302
-    assert User.objects.filter(email=world.other.patient.email).count() == 2
+    with platform_scope("test: the same patient at two dispensaries"):
+        assert User.objects.filter(email=world.other.patient.email).count() == 2
     assert "This dispensary already has an account with this email." in twice.content.decode()
     assert "This email already belongs to a staff account." in staff_elsewhere.content.decode()
     assert leaked(staff_elsewhere) is None
@@ -236,9 +249,10 @@ def test_tenant_admin_deletes_own_accounts_but_not_themselves(client, world):
     self_delete = client.post(f"/admin/users/delete/{world.admin.pk}/")
 
     assert deleted.status_code == 302
-    assert not User.objects.filter(pk=world.own.patient.pk).exists()
     assert self_delete.status_code == 302 and self_delete["Location"] == "/admin/"
-    assert User.objects.filter(pk=world.admin.pk).exists()
+    with tenant_scope(world.own.tenant):
+        assert not User.objects.filter(pk=world.own.patient.pk).exists()
+        assert User.objects.filter(pk=world.admin.pk).exists()
 
 
 def test_super_admin_manages_every_tenants_accounts(client, world):
@@ -269,11 +283,12 @@ def test_super_admin_manages_every_tenants_accounts(client, world):
 
     assert world.own.staff.email in listing and world.other.staff.email in listing
     assert made.status_code == 302
-    owner = User.objects.get(email="owner2@bravo.example")
+    with platform_scope("test: accounts of every tenant"):
+        owner = User.objects.get(email="owner2@bravo.example")
+        assert sorted(owner.groups.values_list("name", flat=True)) == ["Newsletter readers", "bravo: admins"]
+        assert not User.objects.filter(email="owner3@bravo.example").exists()
     assert owner.tenant == world.other.tenant
-    assert sorted(owner.groups.values_list("name", flat=True)) == ["Newsletter readers", "bravo: admins"]
     # Wagtail's Moderators hold page rights on the tree root: every tenant's pages.
     assert "These groups reach beyond the dispensary: Moderators." in too_wide.content.decode()
-    assert not User.objects.filter(email="owner3@bravo.example").exists()
     assert "Choose the dispensary this account belongs to." in homeless.content.decode()
     assert client.get("/admin/groups/").status_code == 200
