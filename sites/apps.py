@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
 
+from wagtail.users.apps import WagtailUsersAppConfig
+
 
 class SitesConfig(AppConfig):
     # "sites" would collide with django.contrib.sites, so the label is explicit.
@@ -12,6 +14,34 @@ class SitesConfig(AppConfig):
     def ready(self) -> None:
         from sites import checks  # noqa: F401 - registers the system checks
         from sites.db_roles import bypass_rls_for_migrations, grant_app_role
+        from sites.search import install as install_search_scope
+
+        install_search_scope()
 
         pre_migrate.connect(bypass_rls_for_migrations, dispatch_uid="budstack_rls_bypass")
         post_migrate.connect(grant_app_role, dispatch_uid="budstack_grant_app_role")
+
+
+class BudStackUsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's users app with BudStack's accounts area and permission policies."""
+
+    user_viewset = "sites.admin_users.UserViewSet"
+
+    def ready(self) -> None:
+        # Registered instead of Wagtail's ModelPermissionPolicy for both models, whose
+        # Django permissions would let any holder manage every tenant's accounts, or
+        # grant rights on any tenant's pages through a group.
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from wagtail.permissions import register_permission_policy
+
+        from sites.admin_permissions import (
+            TENANT_ADMIN_MANAGES_ACCOUNTS,
+            SuperAdminOnlyPolicy,
+            TenantRolePolicy,
+        )
+
+        User = get_user_model()
+        register_permission_policy(User, TenantRolePolicy(User, TENANT_ADMIN_MANAGES_ACCOUNTS))
+        register_permission_policy(Group, SuperAdminOnlyPolicy(Group))

@@ -98,11 +98,11 @@ class TenantMiddleware:
 class TenantScopeMiddleware:
     """Scopes platform requests (the admin) by who is asking.
 
-    Tenant requests already run in their tenant's scope (TenantMiddleware); here a
-    logged-in user of another tenant becomes anonymous, so a session is only good where
-    it was made. In the admin, tenant staff run for their own tenant and super admins
-    for the platform; logging in and resetting a password look accounts up
-    platform-wide, under a logged bypass.
+    Storefront and API requests run for ``request.tenant``. In the admin, tenant staff
+    run for their own tenant and super admins for the platform, and an admin view whose
+    URL names another tenant's object is refused before it runs
+    (:mod:`sites.admin_guard`). A logged-in user of another tenant is anonymous on this
+    tenant's storefront: a session is only good where it was made.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -126,6 +126,11 @@ class TenantScopeMiddleware:
                 with tenant_scope(user.tenant):
                     return self.get_response(request)
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        from sites.admin_guard import guard_admin_view
+
+        return guard_admin_view(request, request.resolver_match)
 
 
 def tenant_not_found(request: HttpRequest) -> HttpResponse:

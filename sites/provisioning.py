@@ -37,7 +37,9 @@ PAGE_PERMISSIONS = {
     Role.EDITOR: ["add_page", "change_page"],
     Role.MARKETER: ["change_page", "publish_page"],
 }
-# Actions on the tenant's images and documents (codenames "<action>_tenantimage" etc.).
+# Actions on the tenant's images and documents. Wagtail checks collection permissions
+# against its own models' codenames ("add_image", "choose_document"), whichever image
+# and document models are swapped in.
 COLLECTION_ACTIONS = {
     Role.TENANT_ADMIN: ["add", "change", "choose", "delete"],
     Role.EDITOR: ["add", "change", "choose"],
@@ -53,6 +55,7 @@ MODEL_PERMISSIONS = {
     Role.EDITOR: ["pages.add_articlecategory", "pages.change_articlecategory"],
     Role.MARKETER: [],
 }  # fmt: skip
+COLLECTION_PERMISSION_MODELS = (("wagtailimages", "image"), ("wagtaildocs", "document"))
 GROUP_SUFFIX = {Role.TENANT_ADMIN: "admins", Role.EDITOR: "editors", Role.MARKETER: "marketers"}
 
 
@@ -119,12 +122,12 @@ def _create_groups(tenant: Tenant, home: Page, collection: Collection) -> dict[s
             permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
             GroupPagePermission.objects.create(group=group, page=home, permission=permission)
         for action in COLLECTION_ACTIONS[role]:
-            for model_name in ("tenantimage", "tenantdocument"):
+            for app_label, model_name in COLLECTION_PERMISSION_MODELS:
                 GroupCollectionPermission.objects.create(
                     group=group,
                     collection=collection,
                     permission=Permission.objects.get(
-                        content_type__app_label="media", codename=f"{action}_{model_name}"
+                        content_type__app_label=app_label, codename=f"{action}_{model_name}"
                     ),
                 )
         for name in MODEL_PERMISSIONS[role]:

@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "sites.apps.BudStackUsersAppConfig",  # wagtail.users with tenant-scoped accounts
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
