@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -163,3 +164,38 @@ def snapshot(holdings: Holdings) -> dict:
             ),
             "groups": sorted(User.objects.filter(tenant=tenant).values_list("pk", "groups")),
         }
+
+
+STAFF_ROLES = [Role.TENANT_ADMIN, Role.EDITOR, Role.MARKETER]
+
+
+@dataclass(frozen=True)
+class Door:
+    """One way into the admin: a method, a URL and optionally form data, built per world."""
+
+    method: str
+    url: Callable[[World], str]
+    data: Callable[[World], dict] | None = None
+
+
+def no_data(world: World) -> dict:
+    return {}
+
+
+def knock(client, world: World, door: Door):
+    data = door.data(world) if door.data else None
+    return getattr(client, door.method)(door.url(world), data)
+
+
+def assert_not_found_for_every_role(client, world: World, door: Door, subtests) -> None:
+    """Every staff role of the own tenant gets a 404, sees nothing and changes nothing."""
+    before = snapshot(world.other)
+    for role in STAFF_ROLES:
+        with subtests.test(role=role.label):
+            log_in(client, world.staff(role))
+
+            response = knock(client, world, door)
+
+            assert response.status_code == 404
+            assert leaked(response) is None
+            assert snapshot(world.other) == before

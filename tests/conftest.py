@@ -148,6 +148,14 @@ def make_user(db):
 
 
 @pytest.fixture
+def world(tenant_a, tenant_b, make_user):
+    """Two tenants' admin-visible things and tenant A's staff (tests/admin_world.py)."""
+    from tests.admin_world import build_world
+
+    return build_world(tenant_a, tenant_b, make_user)
+
+
+@pytest.fixture
 def in_tenant():
     """``with in_tenant(t): ...`` runs a block as tenant ``t``."""
     return tenant_scope

@@ -14,15 +14,20 @@ import pytest
 from media.models import TenantDocument, TenantImage
 from sites.context import platform_scope
 from sites.models import Role
-from tests.admin_world import World, build_world, leaked, log_in, png, snapshot, text_file
-from tests.test_admin_scoping import STAFF_ROLES, Door, knock
+from tests.admin_world import (
+    STAFF_ROLES,
+    Door,
+    World,
+    assert_not_found_for_every_role,
+    leaked,
+    log_in,
+    no_data,
+    png,
+    snapshot,
+    text_file,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(tenant_a, tenant_b, make_user) -> World:
-    return build_world(tenant_a, tenant_b, make_user)
 
 
 def image(world: World) -> int:
@@ -31,10 +36,6 @@ def image(world: World) -> int:
 
 def document(world: World) -> int:
     return world.other.document.pk
-
-
-def no_data(world: World) -> dict:
-    return {}
 
 
 def retitle(world: World) -> dict:
@@ -105,16 +106,7 @@ MEDIA_DOORS = {
 
 @pytest.mark.parametrize("door", MEDIA_DOORS.values(), ids=MEDIA_DOORS.keys())
 def test_another_tenants_media_is_not_found(client, world, door, subtests):
-    before = snapshot(world.other)
-    for role in STAFF_ROLES:
-        with subtests.test(role=role.label):
-            log_in(client, world.staff(role))
-
-            response = knock(client, world, door)
-
-            assert response.status_code == 404
-            assert leaked(response) is None
-            assert snapshot(world.other) == before
+    assert_not_found_for_every_role(client, world, door, subtests)
 
 
 LISTINGS = {

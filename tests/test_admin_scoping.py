@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -23,32 +22,24 @@ from pages.models import ContactPage
 from sites.admin_scoping import foreign_references
 from sites.context import tenant_scope
 from sites.models import Role
-from tests.admin_world import World, build_world, leaked, log_in, snapshot
+from tests.admin_world import (
+    STAFF_ROLES,
+    Door,
+    World,
+    assert_not_found_for_every_role,
+    leaked,
+    log_in,
+    no_data,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
-STAFF_ROLES = [Role.TENANT_ADMIN, Role.EDITOR, Role.MARKETER]
 ROLES = [
     pytest.param(Role.TENANT_ADMIN, id="tenant-admin"),
     pytest.param(Role.EDITOR, id="editor"),
     pytest.param(Role.MARKETER, id="marketer"),
 ]
-
-
-@pytest.fixture
-def world(tenant_a, tenant_b, make_user) -> World:
-    return build_world(tenant_a, tenant_b, make_user)
-
-
-@dataclass(frozen=True)
-class Door:
-    method: str
-    url: Callable[[World], str]
-    data: Callable[[World], dict] | None = None
-
-
-def no_data(world: World) -> dict:
-    return {}
 
 
 def page_form(world: World) -> dict:
@@ -151,23 +142,9 @@ PAGE_DOORS = {
 }
 
 
-def knock(client, world: World, door: Door):
-    data = door.data(world) if door.data else None
-    return getattr(client, door.method)(door.url(world), data)
-
-
 @pytest.mark.parametrize("door", PAGE_DOORS.values(), ids=PAGE_DOORS.keys())
 def test_another_tenants_page_is_not_found(client, world, door, subtests):
-    before = snapshot(world.other)
-    for role in STAFF_ROLES:
-        with subtests.test(role=role.label):
-            log_in(client, world.staff(role))
-
-            response = knock(client, world, door)
-
-            assert response.status_code == 404
-            assert leaked(response) is None
-            assert snapshot(world.other) == before
+    assert_not_found_for_every_role(client, world, door, subtests)
 
 
 @pytest.mark.parametrize("role", ROLES)

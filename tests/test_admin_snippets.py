@@ -15,15 +15,19 @@ import pytest
 from commerce.models import Product
 from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, TenantScopedManager
-from tests.admin_world import World, build_world, leaked, log_in, refused, snapshot
-from tests.test_admin_scoping import STAFF_ROLES, Door, knock
+from tests.admin_world import (
+    STAFF_ROLES,
+    Door,
+    World,
+    knock,
+    leaked,
+    log_in,
+    no_data,
+    refused,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(tenant_a, tenant_b, make_user) -> World:
-    return build_world(tenant_a, tenant_b, make_user)
 
 
 def product_form(world: World, **overrides) -> dict:
@@ -54,10 +58,6 @@ def branding_form(world: World, **overrides) -> dict:
         "support_email": "",
         **overrides,
     }
-
-
-def no_data(world: World) -> dict:
-    return {}
 
 
 def product(world: World) -> int:

@@ -13,17 +13,21 @@ import pytest
 
 from sites.context import platform_scope, tenant_scope
 from sites.models import Role, TenantGroup, User
-from tests.admin_world import World, build_world, leaked, log_in, refused, snapshot
-from tests.test_admin_scoping import STAFF_ROLES, Door, knock
+from tests.admin_world import (
+    STAFF_ROLES,
+    Door,
+    World,
+    knock,
+    leaked,
+    log_in,
+    no_data,
+    refused,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Quiet-harbour-2741"
-
-
-@pytest.fixture
-def world(tenant_a, tenant_b, make_user) -> World:
-    return build_world(tenant_a, tenant_b, make_user)
 
 
 def account_form(world: World, **overrides) -> dict:
@@ -37,10 +41,6 @@ def account_form(world: World, **overrides) -> dict:
         "is_active": "on",
         **overrides,
     }
-
-
-def no_data(world: World) -> dict:
-    return {}
 
 
 def other_staff(world: World) -> int:
