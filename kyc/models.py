@@ -27,6 +27,15 @@ class PatientProfile(TenantScopedModel):
     kyc_status = models.CharField(max_length=16, choices=KycStatus.choices, default=KycStatus.PENDING)
     drgreen_client_id = models.CharField(max_length=64, blank=True)
     kyc_link = models.URLField(blank=True)
+    # Prescribed monthly allowance in grams of flower equivalent over a rolling 30 days;
+    # empty means none set yet, and checkout refuses until staff set one.
+    monthly_allowance_grams = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Grams of flower equivalent a patient may order over a rolling 30 days.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -1,3 +1,4 @@
+from .audit import AuditLogEntry
 from .branding import Branding
 from .roles import TenantGroup
 from .scoped import (
@@ -13,6 +14,7 @@ from .users import STAFF_ROLES, Role, User
 
 __all__ = [
     "STAFF_ROLES",
+    "AuditLogEntry",
     "Branding",
     "Role",
     "Tenant",

@@ -148,7 +148,16 @@ def make_drgreen_credentials(tenant: Tenant) -> Made:
     return Made(credentials, url)
 
 
+def make_audit_log_entry(tenant: Tenant) -> Made:
+    from sites.audit import record_audit
+
+    marker = f"audit-probe-{tenant.slug}"
+    entry = record_audit("probe.recorded", tenant=tenant, data={"note": marker})
+    return Made(entry, marker)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
+    "tenancy.AuditLogEntry": make_audit_log_entry,
     "pages.StorefrontSettings": make_storefront_settings,
     "pages.NavigationMenu": make_navigation_menu,
     "pages.ArticleCategory": make_article_category,

@@ -1,0 +1,43 @@
+"""The tenant's audit trail: who did what to which object, and when."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .scoped import TenantScopedModel
+
+
+class AuditLogEntry(TenantScopedModel):
+    """One recorded action. Append-only: entries are never edited.
+
+    ``data`` holds what a reviewer needs to understand the action (a reason, old and new
+    status) and never the personal data the action touched: after an erasure the trail
+    must still stand without undoing it.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept when the actor is erased or deleted: "staff #12" still reads in the trail.
+    actor_label = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="audit_tenant_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise ValueError("Audit log entries are append-only.")
+        super().save(*args, **kwargs)
