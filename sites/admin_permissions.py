@@ -115,3 +115,7 @@ TENANT_ADMIN_EDITS_BRANDING = {Role.TENANT_ADMIN: {"change", "view"}}
 SUPER_ADMIN_BRANDING_ACTIONS = {"change", "view"}
 
 TENANT_ADMIN_MANAGES_ACCOUNTS = {Role.TENANT_ADMIN: {"add", "change", "delete", "view"}}
+
+AUDIT_LOG_READERS = {Role.TENANT_ADMIN: {"view"}}
+# The trail is append-only: nobody, super admins included, adds, edits or deletes in the app.
+SUPER_ADMIN_AUDIT_ACTIONS = {"view"}

@@ -12,11 +12,12 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sites import checks  # noqa: F401 - registers the system checks
+        from sites import audit_signals, checks  # noqa: F401 - checks registers the system checks
         from sites.db_roles import bypass_rls_for_migrations, grant_app_role
         from sites.search import install as install_search_scope
 
         install_search_scope()
+        audit_signals.connect()
 
         pre_migrate.connect(bypass_rls_for_migrations, dispatch_uid="budstack_rls_bypass")
         post_migrate.connect(grant_app_role, dispatch_uid="budstack_grant_app_role")

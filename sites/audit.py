@@ -13,7 +13,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from sites.context import get_current_tenant
+from sites.context import get_current_tenant, in_platform_scope
 from sites.models.audit import AuditLogEntry
 
 
@@ -44,8 +44,11 @@ def record_audit(
 ) -> AuditLogEntry:
     """Append one entry: ``action`` is dotted (``kyc.answers_viewed``, ``order.status_changed``)."""
     tenant = tenant or get_current_tenant() or getattr(request, "tenant", None)
-    if tenant is None:
-        raise ValueError("record_audit() needs a tenant: pass one or call it inside tenant_scope().")
+    if tenant is None and not in_platform_scope():
+        raise ValueError(
+            "record_audit() needs a tenant: pass one, call it inside tenant_scope(), "
+            "or record a platform action inside platform_scope()."
+        )
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     entry = AuditLogEntry(

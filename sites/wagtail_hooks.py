@@ -11,17 +11,23 @@ from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
 from sites import admin_media, admin_scoping
+from sites.admin_audit import AuditLogViewSet
 from sites.admin_pages import TenantPageViewSet
 from sites.admin_permissions import (
+    AUDIT_LOG_READERS,
+    SUPER_ADMIN_AUDIT_ACTIONS,
     SUPER_ADMIN_BRANDING_ACTIONS,
     TENANT_ADMIN_EDITS_BRANDING,
     TenantRolePolicy,
 )
 from sites.admin_viewsets import BrandingViewSet
-from sites.models import Branding
+from sites.models import AuditLogEntry, Branding
 
 register_permission_policy(
     Branding, TenantRolePolicy(Branding, TENANT_ADMIN_EDITS_BRANDING, SUPER_ADMIN_BRANDING_ACTIONS)
+)
+register_permission_policy(
+    AuditLogEntry, TenantRolePolicy(AuditLogEntry, AUDIT_LOG_READERS, SUPER_ADMIN_AUDIT_ACTIONS)
 )
 
 # Reports tenant staff are not offered (see sites.admin_guard.SUPER_ADMIN_VIEWS).
@@ -31,6 +37,11 @@ PLATFORM_REPORTS = {"workflows", "workflow-tasks", "page-types-usage"}
 @hooks.register("register_admin_viewset")
 def register_branding_viewset() -> BrandingViewSet:
     return BrandingViewSet("branding")
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_log_viewset() -> AuditLogViewSet:
+    return AuditLogViewSet("audit-log")
 
 
 # After Wagtail's own default page viewset (order 0), so that this one replaces it.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sites.context import get_current_tenant, in_platform_scope
+
 from .scoped import TenantScopedModel
 
 
@@ -16,6 +18,16 @@ class AuditLogEntry(TenantScopedModel):
     must still stand without undoing it.
     """
 
+    # Empty for platform actions (super admin logins, tenant lifecycle); row-level security
+    # shows those rows only under the platform bypass.
+    tenant = models.ForeignKey(
+        "tenancy.Tenant",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -37,7 +49,17 @@ class AuditLogEntry(TenantScopedModel):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
 
+    @property
+    def is_platform_entry(self) -> bool:
+        return self.tenant_id is None
+
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise ValueError("Audit log entries are append-only.")
+        if self.tenant_id is None and get_current_tenant() is None and in_platform_scope():
+            # A platform entry: skip the base class's tenant stamping.
+            return models.Model.save(self, *args, **kwargs)
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit log entries are append-only.")
