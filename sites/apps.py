@@ -19,6 +19,15 @@ class SitesConfig(AppConfig):
         install_search_scope()
         audit_signals.connect()
 
+        from django.db.models.signals import m2m_changed
+
+        from sites.models import User
+        from sites.security import end_sessions_on_group_change
+
+        m2m_changed.connect(
+            end_sessions_on_group_change, sender=User.groups.through, dispatch_uid="budstack_group_sessions"
+        )
+
         pre_migrate.connect(bypass_rls_for_migrations, dispatch_uid="budstack_rls_bypass")
         post_migrate.connect(grant_app_role, dispatch_uid="budstack_grant_app_role")
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from sites import accounts
+from sites import accounts, security
 from sites.decorators import storefront_view
 from sites.forms import ForgotPasswordForm, PatientLoginForm, SignupForm
 
@@ -32,6 +32,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You are logged out.")
     return redirect("wagtail_serve", "")
+
+
+@storefront_view
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("storefront:login")
+    security.sign_out_everywhere(request)
+    messages.success(request, "You are signed out of every other browser and device.")
+    return redirect("storefront:account")
 
 
 @storefront_view

@@ -1,7 +1,11 @@
 """Admin hooks of the tenancy app: a registry only; the logic lives in sites.admin_*."""
 
+from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -10,7 +14,7 @@ from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from sites import admin_media, admin_scoping
+from sites import admin_media, admin_scoping, security, two_factor
 from sites.admin_audit import AuditLogViewSet
 from sites.admin_pages import TenantPageViewSet
 from sites.admin_permissions import (
@@ -86,3 +90,29 @@ def refuse_other_tenants_document(document: AbstractDocument, request: HttpReque
 def hide_platform_reports(request: HttpRequest, menu_items: list[MenuItem]) -> None:
     if not admin_scoping.is_unrestricted(request.user):
         menu_items[:] = [item for item in menu_items if item.name not in PLATFORM_REPORTS]
+
+
+@require_POST
+def sign_out_other_sessions(request: HttpRequest) -> HttpResponse:
+    security.sign_out_everywhere(request)
+    messages.success(request, "You are signed out of every other browser and device.")
+    return redirect("wagtailadmin_account")
+
+
+@hooks.register("register_admin_urls")
+def account_security_urls() -> list:
+    return [
+        path("two-factor/", two_factor.setup, name=two_factor.SETUP_URL_NAME),
+        path("two-factor/verify/", two_factor.verify, name=two_factor.VERIFY_URL_NAME),
+        path("two-factor/disable/", two_factor.disable, name="budstack_2fa_disable"),
+        path("sessions/sign-out-others/", sign_out_other_sessions, name="budstack_sign_out_others"),
+    ]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_menu_item(request: HttpRequest) -> dict:
+    return {
+        "url": reverse(two_factor.SETUP_URL_NAME),
+        "label": "Two-factor authentication",
+        "help_text": "Ask for a code from your phone after your password.",
+    }

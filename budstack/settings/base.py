@@ -1,6 +1,7 @@
 """Settings shared by every environment; values come from the environment only."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,12 +69,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sites.two_factor.TwoFactorMiddleware",
     "sites.middleware.TenantScopeMiddleware",
     "themes.middleware.ThemeMiddleware",
     "pages.middleware.AgeGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it turns a lockout raised during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "budstack.urls"
@@ -147,7 +155,33 @@ CELERY_TIMEZONE = "UTC"
 # Users and authentication
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenancy.User"
-AUTHENTICATION_BACKENDS = ["sites.auth_backends.TenantEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is even checked.
+    "sites.security.HttpLoginLockoutBackend",
+    "sites.auth_backends.TenantEmailBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify and are upgraded to Argon2 at the next sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Failed sign-ins (django-axes): per account (tenant + email) and per IP address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "sites.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "sites.security.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# With Redis the counters live in the cache and expire with the cool-off: no table of
+# attempted addresses to keep or erase (the audit trail records attempts). Without it
+# (`make run`), a per-process memory cache would under-count, so they go to the database.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+BUDSTACK_REQUIRE_2FA_FOR_SUPERADMINS = env.bool("BUDSTACK_REQUIRE_2FA_FOR_SUPERADMINS", default=True)
+OTP_TOTP_ISSUER = "BudStack"
 # Emails are unique per tenant, not globally (see sites.models.users); the backend
 # above resolves the ambiguity, which is what Django's W004 warns about.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]

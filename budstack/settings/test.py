@@ -33,3 +33,7 @@ if REDIS_URL:  # noqa: F405
 APP_DATABASE_URL = env("APP_DATABASE_URL", default="")
 if APP_DATABASE_URL:
     DATABASE_APP_ROLE = env.db_url_config(APP_DATABASE_URL)["USER"]
+
+# Most admin tests sign super admins in with force_login; the two-factor tests
+# (tests/test_account_security.py) switch the requirement back on.
+BUDSTACK_REQUIRE_2FA_FOR_SUPERADMINS = False

@@ -4,6 +4,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sites.context import get_current_tenant, in_platform_scope, platform_scope, tenant_scope
 
@@ -62,6 +63,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Demo accounts have a published password: they only work while DEBUG is on.
     is_demo = models.BooleanField(default=False, editable=False)
+    # Part of every session's auth hash: bumping it signs the account out everywhere
+    # (privilege changes, "sign out everywhere"). See _get_session_auth_hash.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
     all_tenants = models.Manager()  # noqa: DJ012 - managers, not fields
@@ -97,11 +101,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = type(self).objects.normalize_email(self.email).lower()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        # Partial loads (refresh_from_db(fields=...), .only()) leave privileges unknown.
+        if {"role", "tenant_id", "is_active"} <= set(field_names):
+            user._loaded_privileges = user._privileges()
+        return user
+
+    def _privileges(self) -> tuple:
+        return (self.role, self.tenant_id, self.is_active)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        return salted_hmac(
+            "sites.models.users.User.get_session_auth_hash",
+            f"{self.password}|{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
     def save(self, *args, **kwargs) -> None:
         self.email = (self.email or "").strip().lower()
         # Role is the source of truth; the Django flags follow it.
         self.is_superuser = self.role == Role.SUPER_ADMIN
         self.is_staff = self.role != Role.PATIENT
+        loaded = getattr(self, "_loaded_privileges", None)
+        if self.pk is not None and loaded is not None and loaded != self._privileges():
+            # A changed role, tenant or activation ends every session of the account:
+            # nobody keeps a session that was granted under the old rights.
+            self.session_epoch += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
+        self._loaded_privileges = self._privileges()
         if get_current_tenant() is None and not in_platform_scope() and self.pk is not None:
             # Django's auth machinery (last_login, password changes) saves users outside
             # any scope; a user row is then written in the scope of its own tenant.
