@@ -45,11 +45,23 @@ def _cached_lookup(key: str, **lookup) -> Tenant | None:
     return tenant
 
 
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
 def tenant_by_slug(slug: str) -> Tenant | None:
+    if not SLUG_RE.match(slug) or len(slug) > 63:
+        return None
     return _cached_lookup(tenant_cache_keys(slug, None)[0], slug=slug)
 
 
+HOSTNAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
 def tenant_by_domain(hostname: str) -> Tenant | None:
+    # An empty or malformed name matches no custom domain (and must not match the
+    # tenants that have none); it never reaches the cache or the database.
+    if not HOSTNAME_RE.match(hostname) or len(hostname) > 253:
+        return None
     return _cached_lookup(tenant_cache_keys(None, hostname)[0], custom_domain=hostname)
 
 
