@@ -6,6 +6,8 @@ others below it); files in the root collection belong to the platform (tenant is
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from wagtail.documents.models import AbstractDocument, Document, DocumentQuerySet
@@ -62,6 +64,22 @@ class TenantImage(TenantMediaMixin, AbstractImage):  # noqa: DJ008 - AbstractIma
         verbose_name = "image"
         permissions = [("choose_tenantimage", "Can choose image")]
 
+    def save(self, *args, **kwargs) -> None:
+        if self.file and not getattr(self.file, "_committed", True):
+            from media.uploads import normalised_filename, without_metadata
+
+            name = normalised_filename(self.file.name)
+            cleaned = without_metadata(self.file)
+            if cleaned is None:
+                self.file.name = name
+            else:
+                # Assigning through the field re-reads the dimensions: orientation is
+                # now in the pixels, so a portrait photo's sides swap.
+                cleaned.name = name
+                self.file = cleaned
+                self._set_image_file_metadata()
+        super().save(*args, **kwargs)
+
 
 class TenantRendition(AbstractRendition):
     image = models.ForeignKey(TenantImage, on_delete=models.CASCADE, related_name="renditions")
@@ -79,3 +97,23 @@ class TenantDocument(TenantMediaMixin, AbstractDocument):  # noqa: DJ008 - Abstr
     class Meta(AbstractDocument.Meta):
         verbose_name = "document"
         permissions = [("choose_tenantdocument", "Can choose document")]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.file and not getattr(self.file, "_committed", True):
+            from media.uploads import normalised_filename
+
+            self.file.name = normalised_filename(self.file.name)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.file or getattr(self.file, "_committed", True):
+            return
+        from media.uploads import document_problems
+
+        max_bytes = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None)
+        problems = document_problems(
+            self.file, self.file_extension, **({"max_bytes": max_bytes} if max_bytes else {})
+        )
+        if problems:
+            raise ValidationError({"file": problems})

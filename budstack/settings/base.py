@@ -253,6 +253,10 @@ WAGTAILDOCS_DOCUMENT_MODEL = "media.TenantDocument"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "csv", "docx", "xlsx", "txt", "odt"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
+# No SVG: it can carry scripts. Wagtail also checks that the content matches the extension.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 # ---------------------------------------------------------------------------
