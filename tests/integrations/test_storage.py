@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.files.base import ContentFile
