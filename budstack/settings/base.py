@@ -220,7 +220,7 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # Private files (KYC uploads, exports, private certificates): never public, served only
 # through signed URLs that expire (budstack.storage.private_storage()).
-PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or str(VAR_DIR / "private")
 PRIVATE_URL_EXPIRY = env.int("PRIVATE_URL_EXPIRY", default=300)
 AWS_STORAGE_BUCKET_NAME = env("AWS_BUCKET_NAME", default="")
 STORAGES = storages_setting(
