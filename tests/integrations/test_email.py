@@ -259,3 +259,13 @@ def test_email_server_urls(url, expected):
 def test_bad_email_server_urls_are_refused(url):
     with pytest.raises(ImproperlyConfigured):
         parse_email_url(url)
+
+
+def test_inline_delivery_to_a_dead_server_fails_once_without_breaking_the_request(
+    settings, tenant_a, django_capture_on_commit_callbacks, caplog
+):
+    _point_django_at(settings, free_port())  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        send_tenant_email(tenant_a, "password_reset", "p@example.com", {"link": "l"})
+    given_up = [r for r in caplog.records if "given up after 1 attempts" in r.getMessage()]
+    assert len(given_up) == 1 and "password_reset" in given_up[0].getMessage()
