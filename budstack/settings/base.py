@@ -128,9 +128,14 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "budstack.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "budstack",
+            # A dead Redis must cost milliseconds, not a hung request: see budstack/cache.py.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
 else:
