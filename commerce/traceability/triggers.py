@@ -19,8 +19,9 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('app.audit_purge', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'batch events are append-only (% refused)', lower(TG_OP)
-        USING ERRCODE = 'insufficient_privilege';
+    -- No percent signs in this text: the migration sends it through the DB driver.
+    RAISE EXCEPTION USING MESSAGE = 'batch events are append-only (' || lower(TG_OP) || ' refused)',
+        ERRCODE = 'insufficient_privilege';
 END
 $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS ledger_append_only ON "{TABLE}";
