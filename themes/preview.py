@@ -29,7 +29,7 @@ TOKEN_PARAM = "theme_preview_token"  # noqa: S105 - a query parameter name
 
 def max_age() -> int:
     """Seconds a preview link stays good (``THEME_PREVIEW_MAX_AGE``, 30 minutes by default)."""
-    return int(getattr(settings, "THEME_PREVIEW_MAX_AGE", 30 * 60))
+    return int(settings.THEME_PREVIEW_MAX_AGE)
 
 
 def session_key(tenant: Tenant) -> str:

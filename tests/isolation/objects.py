@@ -50,17 +50,20 @@ def make_batch(tenant: Tenant) -> Made:
     from commerce.models import Product
     from commerce.traceability.models import Batch
 
+    # The marker is the product's name (on the index and the batch page), not the code:
+    # a 404 page repeats the path it was asked for.
+    marker = f"Secret batch strain {tenant.slug}"
     product = Product.objects.create(
-        name=f"Batch Strain {tenant.slug}",
+        name=marker,
         slug=f"batch-strain-{tenant.slug}",
         sku=f"BAT-{tenant.slug}",
         strain_type="indica",
         price=10,
         available_countries="GB PT",
     )
-    code = f"SECRET-BATCH-{tenant.slug.upper()}"
+    code = f"LOT-{tenant.pk:05d}"
     batch = Batch.objects.create(code=code, product=product, lab_name=f"Secret Lab {tenant.slug}")
-    return Made(batch, code, ["blockchain/", f"blockchain/{code}/"])
+    return Made(batch, marker, ["blockchain/", f"blockchain/{code}/"])
 
 
 def make_batch_event(tenant: Tenant) -> Made:
