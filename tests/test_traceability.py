@@ -448,3 +448,29 @@ def test_seed_demo_gives_each_tenant_verified_batches(settings, client):
             assert len(batches) == 3
             assert all(verify_chain(batch).ok for batch in batches)
             assert BatchEvent.objects.filter(kind="dispensed").exists()
+
+
+def test_a_product_with_batches_is_not_deleted_from_under_its_ledger(client, tenant_a, make_user):
+    batch = make_batch(tenant_a)
+    staff_client(client, tenant_a, make_user)
+
+    response = client.post(f"/admin/snippets/commerce/product/delete/{batch.product_id}/")
+
+    assert response.status_code in (302, 403)
+    with tenant_scope(tenant_a):
+        assert Product.objects.filter(pk=batch.product_id).exists()
+
+
+def test_super_admins_cannot_move_a_batch_to_another_tenants_product(client, tenant_a, tenant_b, make_user):
+    batch = make_batch(tenant_a, "HB-1")
+    theirs = make_batch(tenant_b, "GL-1")
+    root = make_user(None, Role.SUPER_ADMIN, email="root@budstack.example")
+    assert client.login(username=root.email, password=PASSWORD)
+
+    response = client.post(
+        f"{ADMIN}edit/{batch.pk}/", {"code": "HB-1", "product": theirs.product_id, "lab_results": "{}"}
+    )
+
+    assert response.status_code == 200 and "Choose one of this dispensary" in response.content.decode()
+    with platform_scope("test: the batch kept its product"):
+        assert Batch.all_tenants.get(pk=batch.pk).product_id == batch.product_id

@@ -38,6 +38,14 @@ class BatchForm(WagtailAdminModelForm):
             self.fields["code"].disabled = True
             self.fields["code"].help_text = "Fixed: the batch's ledger entries are sealed with this code."
 
+    def clean_product(self):
+        product = self.cleaned_data["product"]
+        tenant_id = self.instance.tenant_id or getattr(get_current_tenant(), "pk", None)
+        # A super admin's form offers every tenant's products; a batch stays in its tenant.
+        if product is not None and tenant_id is not None and product.tenant_id != tenant_id:
+            raise forms.ValidationError("Choose one of this dispensary's products.")
+        return product
+
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
         tenant_id = self.instance.tenant_id or getattr(get_current_tenant(), "pk", None)

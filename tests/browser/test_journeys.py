@@ -119,7 +119,7 @@ def test_editor_schedules_an_article_that_goes_live_only_at_its_time(page, store
 
     # And submits it for moderation
     page.locator("footer.footer").get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Submit for moderation").click()
+    page.get_by_role("button", name="Submit to North Leaf moderation").click()
     expect(page.locator(".messages")).to_contain_text("submitted for moderation")
 
     with tenant_scope(tenant):
