@@ -3,6 +3,8 @@ and an "Add event" form that appends to the chain (the only way to write an even
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -85,7 +87,7 @@ class AddEventForm(forms.Form):
 
     def clean_occurred_at(self):
         when = self.cleaned_data["occurred_at"]
-        if when > timezone.now() + timezone.timedelta(minutes=5):
+        if when > timezone.now() + datetime.timedelta(minutes=5):
             raise forms.ValidationError("An event cannot be recorded in the future.")
         return when
 
