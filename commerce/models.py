@@ -121,3 +121,8 @@ class CatalogPage(RoutablePageMixin, StorefrontPage):
                 "structured_data": json_ld(data),
             },
         )
+
+
+# The traceability ledger lives in its own package; importing it here keeps its models
+# in the commerce app.
+from commerce.traceability.models import Batch, BatchEvent  # noqa: E402, F401

@@ -13,3 +13,6 @@ register_permission_policy(
     Product, TenantRolePolicy(Product, STAFF_CAN_MANAGE_PRODUCTS, SUPER_ADMIN_PRODUCT_ACTIONS)
 )
 register_snippet(ProductViewSet)
+
+# The traceability ledger's admin (batches and their events).
+import commerce.traceability.wagtail_hooks  # noqa: E402, F401

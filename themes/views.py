@@ -13,7 +13,9 @@ from django.template.response import TemplateResponse
 from django.utils._os import safe_join
 from django.views.decorators.http import require_POST
 
-from sites.models import Role
+from sites.audit import record_audit
+from sites.models import Role, Tenant
+from themes import preview
 from themes.forms import ThemeUploadForm
 from themes.installer import ThemeInUse, install_zip, tenants_using, uninstall
 from themes.models import Theme
@@ -101,9 +103,36 @@ def manage_themes(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Installed {theme}.")
             return redirect("themes_manage")
     rows = [(theme, tenants_using(theme)) for theme in Theme.objects.all()]
-    return TemplateResponse(
-        request, "themes/admin/manage.html", {"rows": rows, "form": form, "problems": problems}, status=status
+    context = {
+        "rows": rows,
+        "form": form,
+        "problems": problems,
+        "all_tenants": Tenant.objects.order_by("name"),
+        "preview_minutes": preview.max_age() // 60,
+    }
+    return TemplateResponse(request, "themes/admin/manage.html", context, status=status)
+
+
+@require_POST
+def preview_theme_link(request: HttpRequest, theme_id: int) -> HttpResponse:
+    """Super admins: open a tenant's storefront in any theme, for this browser only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    theme = get_object_or_404(Theme, pk=theme_id)
+    tenant = Tenant.objects.filter(pk=request.POST.get("tenant") or 0).first()
+    if tenant is None:
+        messages.error(request, "Choose the dispensary whose storefront you want to preview.")
+        return redirect("themes_manage")
+    token = preview.make_token(tenant, theme, request.user)
+    record_audit(
+        "theme.preview_opened",
+        actor=request.user,
+        target=theme,
+        data={"theme": f"{theme.slug} {theme.version}"},
+        request=request,
+        tenant=tenant,
     )
+    return redirect(preview.storefront_preview_url(tenant, token))
 
 
 @require_POST

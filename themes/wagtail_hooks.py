@@ -15,6 +15,7 @@ def theme_admin_urls():
         path("theme/rollback/", views.rollback_theme, name="themes_rollback"),
         path("themes/", views.manage_themes, name="themes_manage"),
         path("themes/uninstall/<int:theme_id>/", views.uninstall_theme, name="themes_uninstall"),
+        path("themes/preview/<int:theme_id>/", views.preview_theme_link, name="themes_preview_link"),
     ]
 
 

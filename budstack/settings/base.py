@@ -223,6 +223,8 @@ STATICFILES_DIRS = [
     for path in sorted((BASE_DIR / "themes" / "builtin").glob("*/theme.json"))
 ]
 THEME_CACHE_DIR = env("THEME_CACHE_DIR", default=str(VAR_DIR / "theme-cache"))
+# Seconds a super admin's theme preview link (themes.preview) keeps working.
+THEME_PREVIEW_MAX_AGE = env.int("THEME_PREVIEW_MAX_AGE", default=30 * 60)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 

@@ -46,6 +46,35 @@ def make_product(tenant: Tenant) -> Made:
     return Made(product, marker, [f"products/{product.slug}/"])
 
 
+def make_batch(tenant: Tenant) -> Made:
+    from commerce.models import Product
+    from commerce.traceability.models import Batch
+
+    # The marker is the product's name (on the index and the batch page), not the code:
+    # a 404 page repeats the path it was asked for.
+    marker = f"Secret batch strain {tenant.slug}"
+    product = Product.objects.create(
+        name=marker,
+        slug=f"batch-strain-{tenant.slug}",
+        sku=f"BAT-{tenant.slug}",
+        strain_type="indica",
+        price=10,
+        available_countries="GB PT",
+    )
+    code = f"LOT-{tenant.pk:05d}"
+    batch = Batch.objects.create(code=code, product=product, lab_name=f"Secret Lab {tenant.slug}")
+    return Made(batch, marker, ["blockchain/", f"blockchain/{code}/"])
+
+
+def make_batch_event(tenant: Tenant) -> Made:
+    from commerce.traceability.chain import append_event
+
+    batch = make_batch(tenant).obj
+    marker = f"Secret consignment {tenant.slug}"
+    event = append_event(batch, "shipped", {"consignment": marker})
+    return Made(event, marker, [f"blockchain/{batch.code}/"])
+
+
 def make_patient_profile(tenant: Tenant) -> Made:
     from kyc.models import PatientProfile
     from sites.models import Role, User
@@ -164,6 +193,8 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "pages.ArticleTag": make_article_tag,
     "pages.ContactSubmission": make_contact_submission,
     "commerce.Product": make_product,
+    "commerce.Batch": make_batch,
+    "commerce.BatchEvent": make_batch_event,
     "kyc.PatientProfile": make_patient_profile,
     "tenancy.User": make_user,
     "tenancy.Branding": make_branding,

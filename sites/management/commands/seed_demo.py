@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budstack import demo_content as demo
+from commerce.traceability.demo import seed_batches
 from integrations.drgreen.credentials import generate_credentials
 from integrations.models import DrGreenCredentials
 from sites.context import platform_scope, tenant_scope
@@ -166,3 +167,4 @@ class Command(BaseCommand):
             )
             page.go_live_at = go_live
             page.save_revision().publish()
+        seed_batches(tenant)
