@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
+    "django.middleware.http.ConditionalGetMiddleware",
     "sites.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "sites.middleware.TenantScopeMiddleware",
     "themes.middleware.ThemeMiddleware",
     "pages.middleware.AgeGateMiddleware",
+    # After the age gate: a cached page is only served to who may see it (pages/page_cache.py).
+    "pages.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -139,6 +143,9 @@ else:
         }
     }
 TENANT_CACHE_TIMEOUT = env.int("TENANT_CACHE_TIMEOUT", default=300)
+# Seconds an anonymous storefront page stays in the full-page cache; 0 turns it off.
+# Publishing, menu, branding and theme changes invalidate it earlier.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # ---------------------------------------------------------------------------
 # Background work
