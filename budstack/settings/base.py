@@ -85,6 +85,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `make bench` only: a minimal reference view and a per-request SQL query count header.
+BUDSTACK_BENCH = env.bool("BUDSTACK_BENCH", default=False)
+if BUDSTACK_BENCH:
+    MIDDLEWARE.insert(0, "budstack.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "budstack.urls"
 WSGI_APPLICATION = "budstack.wsgi.application"
 
