@@ -31,8 +31,9 @@ def _page_changed(sender, instance, **kwargs) -> None:
     bump_content_version(tenant_id_of_page(instance))
 
 
-def _page_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page) and instance.live:
+def _page_saved_or_deleted(sender, instance, **kwargs) -> None:
+    # A live page saved without a new revision (title, menu flag set by code) shows at once.
+    if isinstance(instance, Page) and instance.live and instance.path:
         bump_content_version(tenant_id_of_page(instance))
 
 
@@ -66,7 +67,8 @@ def connect() -> None:
     page_published.connect(_page_changed, dispatch_uid="budstack_cache_published")
     page_unpublished.connect(_page_changed, dispatch_uid="budstack_cache_unpublished")
     post_page_move.connect(_page_changed, dispatch_uid="budstack_cache_moved")
-    post_delete.connect(_page_deleted, dispatch_uid="budstack_cache_page_deleted")
+    post_delete.connect(_page_saved_or_deleted, dispatch_uid="budstack_cache_page_deleted")
+    post_save.connect(_page_saved_or_deleted, dispatch_uid="budstack_cache_page_saved")
     for model in (Branding, StorefrontSettings, NavigationMenu, Product, ArticleCategory):
         uid = f"budstack_cache_{model._meta.label_lower}"
         post_save.connect(_tenant_object_changed, sender=model, dispatch_uid=f"{uid}_saved")

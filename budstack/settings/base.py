@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Cached pages for visitors without a session, before any tenant or database work.
+    "pages.page_cache.EarlyPageCacheMiddleware",
     "sites.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
