@@ -15,9 +15,10 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_vary_headers, set_response_etag
 
 from pages.caching import tenant_key
 from pages.views import CONSENT_COOKIE, age_session_key
@@ -31,7 +32,14 @@ CACHEABLE_VIEWS = frozenset(
 STOREFRONT_STYLES = ("path", "subdomain", "domain")
 CONSENT_VALUES = ("", "all", "essential")
 # X-Frame-Options is set by middleware inside this one; an early hit must carry it too.
-STORED_HEADERS = ("Content-Type", "Content-Language", "Last-Modified", "X-Robots-Tag", "X-Frame-Options")
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "X-Robots-Tag",
+    "X-Frame-Options",
+)
 SKIP_EARLY = frozenset(PLATFORM_PREFIXES + HEADER_TENANT_PREFIXES)
 
 
@@ -62,9 +70,15 @@ def _hit(stored: tuple[bytes, dict[str, str]]) -> HttpResponse:
     return response
 
 
+def _has_pending_messages(request: HttpRequest) -> bool:
+    """Flash messages waiting in a cookie are shown once, on the next page: never a cached one."""
+    return CookieStorage.cookie_name in request.COOKIES
+
+
 def _request_is_cacheable(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
+        and not _has_pending_messages(request)
         and getattr(request, "tenant", None) is not None
         and request.tenant_url_style in STOREFRONT_STYLES
         and getattr(request, "theme_preview", None) is None
@@ -107,6 +121,9 @@ class PageCacheMiddleware:
             return _hit(stored)
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
+            # Hashed once here, not on every hit by ConditionalGetMiddleware.
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
             cache.set(key, (response.content, headers), seconds)
             response["X-Page-Cache"] = "miss"
@@ -131,6 +148,7 @@ class EarlyPageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not _has_pending_messages(request)
             and request.path_info.lstrip("/").split("/", 1)[0] not in SKIP_EARLY
         ):
             try:

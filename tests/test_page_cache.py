@@ -34,6 +34,7 @@ def test_second_anonymous_visit_is_a_cache_hit_with_the_same_page_and_fewer_quer
     assert len(hit_queries) == 0
     assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
     assert "Cookie" in second["Vary"]
+    assert second["ETag"] == first["ETag"]
 
 
 def test_visitors_with_a_session_hit_their_own_variant_after_the_age_check(client, tenant_a):
@@ -159,4 +160,10 @@ def test_conditional_get_answers_304_when_unchanged(client, tenant_a, url):
 def test_cache_off_when_seconds_is_zero(client, tenant_a, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/store/alpha/about/")
+    assert not client.get("/store/alpha/about/").has_header("X-Page-Cache")
+
+
+def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client, tenant_a):
+    client.get("/store/alpha/about/")
+    client.cookies["messages"] = "pending"
     assert not client.get("/store/alpha/about/").has_header("X-Page-Cache")
