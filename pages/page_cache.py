@@ -1,7 +1,8 @@
 """Full-page cache of the storefront for anonymous visitors, per tenant.
 
-Sits after the age gate, so a hit is only served to a visitor the storefront would show
-the page to anyway. The key holds everything the anonymous page depends on: tenant and
+``PageCacheMiddleware`` sits after the age gate, so a hit is only served to a visitor the
+storefront would show the page to anyway; ``EarlyPageCacheMiddleware`` serves visitors
+without a session cookie before any tenant or database work. The key holds everything the anonymous page depends on: tenant and
 its content version (bumped on publish, unpublish, menu, branding, theme changes: see
 :mod:`pages.cache_signals`), host and path (access style and script prefix follow from
 them), query string, theme and version, whether the age check was passed and the
