@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 DRGREEN_FAKE_PORT ?= 8765
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo clean-var
+.PHONY: run test lint format install migrate demo clean-var bench
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,8 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## bench: gunicorn + production settings on throwaway PostgreSQL and Redis, a generated
+## dataset (BENCH_TENANTS, BENCH_PRODUCTS, BENCH_ARTICLES) and wrk; prints the table.
+bench: $(STAMP)
+	PYTHON=$(BIN)/python bench/run.sh

@@ -41,6 +41,11 @@ urlpatterns = [
 
 handler500 = "budstack.views.server_error"
 
+if settings.BUDSTACK_BENCH:
+    from budstack import bench
+
+    urlpatterns.insert(0, path("_bench/minimal", bench.minimal, name="bench_minimal"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -97,7 +97,7 @@ class CatalogPage(RoutablePageMixin, StorefrontPage):
     @path("<slug:product_slug>/")
     def product(self, request, product_slug):
         product = get_object_or_404(self.visible_products(request), slug=product_slug)
-        canonical = tenant_absolute_url(request.tenant, f"{self.tenant_path()}{product.slug}/")
+        canonical = tenant_absolute_url(request.tenant, f"{self.tenant_path(request.tenant)}{product.slug}/")
         data = {
             "@context": "https://schema.org",
             "@type": "Product",

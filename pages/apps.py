@@ -9,4 +9,6 @@ class PagesConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the beat's tasks in every process, so they also run inline (eager).
-        from pages import tasks  # noqa: F401
+        from pages import cache_signals, tasks  # noqa: F401
+
+        cache_signals.connect()

@@ -8,16 +8,15 @@ def tenant(request: HttpRequest) -> dict:
     current = getattr(request, "tenant", None)
     if current is None or getattr(request, "tenant_url_style", None) in (None, "header"):
         return {"tenant": current}
+    from pages.caching import branding_for, menu_links_for
     from pages.models import StorefrontSettings
-    from pages.navigation import menu_links
-    from sites.models import Branding
 
     return {
         "tenant": current,
-        "branding": Branding.objects.filter(tenant=current).first(),
+        "branding": branding_for(current),
         "theme": active_theme() or current.theme,
         "theme_preview": getattr(request, "theme_preview", None),
-        "menu_links": lambda: menu_links(request),
+        "menu_links": lambda: menu_links_for(request),
         "storefront_settings": StorefrontSettings.for_tenant(current),
         "cookie_consent": request.COOKIES.get("budstack_consent", ""),
     }

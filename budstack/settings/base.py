@@ -66,6 +66,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cached pages for visitors without a session, before any tenant or database work.
+    "pages.page_cache.EarlyPageCacheMiddleware",
     "sites.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,12 +80,19 @@ MIDDLEWARE = [
     "sites.middleware.TenantScopeMiddleware",
     "themes.middleware.ThemeMiddleware",
     "pages.middleware.AgeGateMiddleware",
+    # After the age gate: a cached page is only served to who may see it (pages/page_cache.py).
+    "pages.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: it turns a lockout raised during sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# `make bench` only: a minimal reference view and a per-request SQL query count header.
+BUDSTACK_BENCH = env.bool("BUDSTACK_BENCH", default=False)
+if BUDSTACK_BENCH:
+    MIDDLEWARE.insert(0, "budstack.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "budstack.urls"
 WSGI_APPLICATION = "budstack.wsgi.application"
@@ -149,6 +160,9 @@ else:
         }
     }
 TENANT_CACHE_TIMEOUT = env.int("TENANT_CACHE_TIMEOUT", default=300)
+# Seconds an anonymous storefront page stays in the full-page cache; 0 turns it off.
+# Publishing, menu, branding and theme changes invalidate it earlier.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # ---------------------------------------------------------------------------
 # Background work

@@ -14,3 +14,5 @@ BUDSTACK_PUBLIC_PORT = env.int("BUDSTACK_PUBLIC_PORT", default=env.int("PORT", d
 WAGTAILADMIN_BASE_URL = env(
     "WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 )
+# Editors see their changes at once in `make run`.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)

@@ -21,6 +21,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Off, so tests see fresh pages; tests/test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0
 
 # Each xdist worker gets its own Redis database, so flushing the cache between tests
 # never touches another worker's keys (databases 0 and 1 are the broker's).

@@ -46,13 +46,19 @@ class StorefrontPage(Page):
     class Meta:
         abstract = True
 
-    def tenant_path(self) -> str:
-        """The page's path below its tenant's root, e.g. ``/conditions/insomnia/``."""
-        site_root = self.get_site().root_page.url_path
-        return "/" + self.url_path[len(site_root) :]
+    def tenant_path(self, tenant=None) -> str:
+        """The page's path below its tenant's root, e.g. ``/conditions/insomnia/``.
+
+        With the tenant at hand (cached with its site and root page), no query is needed:
+        lists, feeds and sitemaps call this once per page.
+        """
+        root = tenant.site.root_page if tenant is not None else None
+        if root is None or not self.path.startswith(root.path):
+            root = self.get_site().root_page
+        return "/" + self.url_path[len(root.url_path) :]
 
     def canonical_url(self, tenant) -> str:
-        return tenant_absolute_url(tenant, self.tenant_path())
+        return tenant_absolute_url(tenant, self.tenant_path(tenant))
 
     def get_sitemap_urls(self, request=None):
         tenant = getattr(request, "tenant", None)

@@ -88,8 +88,9 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
     @path("")
     def index(self, request):
         articles = self.articles()
-        category = ArticleCategory.objects.filter(slug=request.GET.get("category", "")).first()
-        tag = ArticleTag.objects.filter(slug=request.GET.get("tag", "")).first()
+        category_slug, tag_slug = request.GET.get("category", ""), request.GET.get("tag", "")
+        category = ArticleCategory.objects.filter(slug=category_slug).first() if category_slug else None
+        tag = ArticleTag.objects.filter(slug=tag_slug).first() if tag_slug else None
         if category:
             articles = articles.filter(category=category)
         if tag:
@@ -113,7 +114,7 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
             link=self.canonical_url(tenant),
             description=f"News from {tenant.name}",
             language="en",
-            feed_url=tenant_absolute_url(tenant, self.tenant_path() + "feed/"),
+            feed_url=tenant_absolute_url(tenant, self.tenant_path(tenant) + "feed/"),
         )
         for article in self.articles()[:20]:
             url = article.canonical_url(tenant)

@@ -34,8 +34,18 @@ def _static_url(theme, path: str) -> str:
 @register.simple_tag
 def theme_static(path: str) -> str:
     """URL of a file in the active theme's static/, falling back to the default theme's."""
-    parts = path.split("/")  # plain str parts: pathlib refuses SafeString
     theme = active_theme()
+    if theme is None:
+        return _resolve_static(None, str(path))
+    return _resolve_static((theme.pk, theme.slug, theme.version, theme.source), str(path))
+
+
+@lru_cache(maxsize=4096)
+def _resolve_static(theme_key: tuple | None, path: str) -> str:
+    """Cached per (theme, version, path): an installed theme version's files never change
+    (a new upload is a new version), so the filesystem is asked once per process."""
+    parts = path.split("/")  # plain str parts: pathlib refuses SafeString
+    theme = active_theme()  # the theme theme_key identifies: only called from theme_static
     if theme is not None and theme.directory().joinpath("static", *parts).is_file():
         return _static_url(theme, path)
     if default_theme_dir().joinpath("static", *parts).is_file():
