@@ -6,3 +6,10 @@ class IntegrationsConfig(AppConfig):
     label = "integrations"
     verbose_name = "Integrations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the webhook Celery tasks (autodiscovery only looks at <app>.tasks)
+        # and announce published pages to tenants' webhooks.
+        from integrations.webhooks import tasks, wiring  # noqa: F401
+
+        wiring.connect()

@@ -14,3 +14,5 @@ BUDSTACK_PUBLIC_PORT = env.int("BUDSTACK_PUBLIC_PORT", default=env.int("PORT", d
 WAGTAILADMIN_BASE_URL = env(
     "WAGTAILADMIN_BASE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 )
+# Webhook receivers on this machine (a local tunnel, a test listener) are fine in dev.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)
