@@ -45,6 +45,7 @@ policy: BasePermissionPolicy = TenantRolePolicy(
 
 
 class WebhookEndpointForm(WagtailAdminModelForm):
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         choices=[(event, event) for event in EVENTS],
         widget=forms.CheckboxSelectMultiple,
