@@ -16,3 +16,5 @@ WAGTAILADMIN_BASE_URL = env(
 )
 # Webhook receivers on this machine (a local tunnel, a test listener) are fine in dev.
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)
+# `make run` points the fake Dr. Green's relay at the inbound webhook with this secret.
+DRGREEN_WEBHOOK_SECRET = env("DRGREEN_WEBHOOK_SECRET", default="dev-drgreen-webhook-secret")
