@@ -317,3 +317,14 @@ def test_without_a_configured_secret_nothing_is_accepted(client, settings, tenan
 
     assert_envelope(response, 503, "WEBHOOK_NOT_CONFIGURED")
     assert inbound_count() == 0
+
+
+@pytest.mark.django_db
+def test_the_endpoint_needs_no_csrf_token(tenant_a):
+    from django.test import Client
+
+    profile = patient_with_client_id(tenant_a, "client-1")
+
+    response = send(Client(enforce_csrf_checks=True), event(own_key(tenant_a)))
+
+    assert response.status_code == 200 and status_of(profile) == KycStatus.VERIFIED

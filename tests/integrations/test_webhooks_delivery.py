@@ -274,3 +274,28 @@ def test_signing_up_announces_patient_registered(
     assert got.headers["X-BudStack-Event"] == "patient.registered"
     patient = got.json["data"]["patient"]
     assert patient["email"] == email and patient["first_name"] == "Ana" and isinstance(patient["id"], int)
+
+
+def test_a_delivery_whose_task_was_lost_is_sent_by_the_sweeper(tenant_a, receiver):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations.webhooks.tasks import requeue_stale_deliveries
+
+    endpoint_for(tenant_a, receiver.url)
+    # As if the broker was down: the row is written, its task never runs (the test's
+    # transaction never commits, so on_commit callbacks are dropped).
+    emit_event(tenant_a, "order.created", ORDER)
+    (delivery,) = deliveries(tenant_a)
+    assert receiver.received == []
+    with tenant_scope(tenant_a):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            next_attempt_at=timezone.now() - timedelta(hours=1)
+        )
+
+    assert requeue_stale_deliveries() == 1
+
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED and len(receiver.received) == 1
+    assert requeue_stale_deliveries() == 0
