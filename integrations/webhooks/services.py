@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a marker, not a secret
 
 
+MAX_URL_LENGTH = 500
+MAX_DESCRIPTION_LENGTH = 200
+
+
 class RedeliveryRefused(Exception):
     """The delivery cannot be sent again now (its endpoint is switched off)."""
 
@@ -43,7 +47,9 @@ def generate_secret() -> str:
 
 
 def clean_url(url: str) -> str:
-    url = (url or "").strip()
+    url = (url or "").strip() if isinstance(url, str) else ""
+    if len(url) > MAX_URL_LENGTH:
+        raise ValidationError({"url": [f"At most {MAX_URL_LENGTH} characters."]})
     try:
         URLValidator(schemes=["http", "https"])(url)
         ssrf.check_url(url)
@@ -54,8 +60,20 @@ def clean_url(url: str) -> str:
     return url
 
 
+def clean_description(description: str | None) -> str:
+    description = (description or "").strip() if isinstance(description, str | None) else None
+    if description is None or len(description) > MAX_DESCRIPTION_LENGTH:
+        raise ValidationError({"description": [f"Text of at most {MAX_DESCRIPTION_LENGTH} characters."]})
+    return description
+
+
 def clean_events(events: Iterable[str] | None) -> list[str]:
-    chosen = list(dict.fromkeys(events or []))
+    if isinstance(events, str) or not isinstance(events, Iterable | None):
+        raise ValidationError({"events": ["Give a list of event names."]})
+    items = list(events or [])
+    if not all(isinstance(event, str) for event in items):
+        raise ValidationError({"events": ["Give a list of event names."]})
+    chosen = list(dict.fromkeys(items))
     unknown = [e for e in chosen if e not in EVENTS]
     if unknown:
         raise ValidationError({"events": [f"Unknown events: {', '.join(map(str, unknown))}."]})
@@ -99,12 +117,16 @@ def create_endpoint(
         events = clean_events(events)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    try:
+        description = clean_description(description)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     secret = generate_secret()
     with tenant_scope(tenant):
         endpoint = WebhookEndpoint(
-            tenant=tenant, url=url, events=events, description=description[:200], is_active=is_active
+            tenant=tenant, url=url, events=events, description=description, is_active=bool(is_active)
         )
         endpoint.secret = secret
         endpoint.save()
@@ -131,6 +153,10 @@ def update_endpoint(
         changes["url"] = clean_url(changes["url"])
     if "events" in changes:
         changes["events"] = clean_events(changes["events"])
+    if "description" in changes:
+        changes["description"] = clean_description(changes["description"])
+    if "is_active" in changes:
+        changes["is_active"] = bool(changes["is_active"])
     with tenant_scope(tenant):
         pk = endpoint.pk if isinstance(endpoint, WebhookEndpoint) else endpoint
         current = WebhookEndpoint.objects.select_for_update().get(tenant=tenant, pk=pk)

@@ -111,3 +111,28 @@ def test_the_admin_form_shows_the_refusal(tenant_a, client, make_user, productio
     assert b"loopback, private or link-local" in response.content
     with tenant_scope(tenant_a):
         assert not WebhookEndpoint.objects.exists()
+
+
+def test_services_refuse_malformed_input_field_by_field(tenant_a):
+    """What the REST API will pass through: every bad field is a ValidationError, never a crash."""
+    good = {"url": "https://93.184.216.34/hooks", "events": ["order.created"]}
+    cases = [
+        ({"url": "https://example.com/" + "a" * 500}, "url"),
+        ({"url": None}, "url"),
+        ({"events": "order.created"}, "events"),
+        ({"events": [{"name": "order.created"}]}, "events"),
+        ({"events": ["order.shipped"]}, "events"),
+        ({"events": []}, "events"),
+        ({"description": "x" * 201}, "description"),
+        ({"description": 42}, "description"),
+    ]
+    for override, field in cases:
+        with pytest.raises(ValidationError) as refused:
+            services.create_endpoint(tenant_a, **{**good, **override})
+        assert field in refused.value.message_dict, override
+    endpoint, _ = services.create_endpoint(tenant_a, **good)
+    with pytest.raises(ValidationError) as refused:
+        services.update_endpoint(tenant_a, endpoint, secret_encrypted="x")
+    assert "secret_encrypted" in refused.value.message_dict
+    with tenant_scope(tenant_a):
+        assert WebhookEndpoint.objects.count() == 1
