@@ -29,7 +29,7 @@ from integrations.webhooks.models import WebhookAttempt, WebhookDelivery, Webhoo
 from sites.context import tenant_scope
 from tests.integrations.webhook_receiver import dead_url, verify
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def worker(tmp_path, django_db_serialized_rollback):
+def worker(tmp_path):
     broker = os.environ.get("CELERY_BROKER_URL")
     assert broker, "run under scripts/with-services.sh: a real Redis broker is needed"
     mail_dir = tmp_path / "mail"
