@@ -8,6 +8,11 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from budstack import encrypted_fields
+
+        encrypted_fields.register("integrations.DrGreenCredentials", ["secret_key_encrypted"])
+        encrypted_fields.register("integrations.WebhookEndpoint", ["secret_encrypted"])
+
         # Register the webhook Celery tasks (autodiscovery only looks at <app>.tasks)
         # and announce published pages to tenants' webhooks.
         from integrations.webhooks import tasks, wiring  # noqa: F401

@@ -1,12 +1,35 @@
 """Admin hooks of the integrations app."""
 
+from django.urls import path, reverse
+
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from integrations import views
 from integrations.webhooks.admin import WebhookEndpointViewSet, policy
 from integrations.webhooks.models import WebhookEndpoint
+from sites.models import Role
 
 register_permission_policy(WebhookEndpoint, policy)
+
+
+@hooks.register("register_admin_urls")
+def integrations_admin_urls() -> list:
+    return [
+        path("drgreen/", views.drgreen_settings, name="integrations_drgreen"),
+        path("drgreen/test/", views.drgreen_test, name="integrations_drgreen_test"),
+    ]
+
+
+class TenantAdminMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.role == Role.TENANT_ADMIN
+
+
+@hooks.register("register_settings_menu_item")
+def drgreen_menu_item() -> MenuItem:
+    return TenantAdminMenuItem("Dr. Green", reverse("integrations_drgreen"), icon_name="link", order=160)
 
 
 @hooks.register("register_admin_viewset")
