@@ -41,7 +41,9 @@ run: demo
 	@echo ""
 	@# The fake server runs in the background and is stopped whenever runserver ends
 	@# (Ctrl-C, error or kill): background jobs of make's shell ignore Ctrl-C themselves.
-	@$(BIN)/python -m integrations.drgreen.fake --host 127.0.0.1 --port $(DRGREEN_FAKE_PORT) --quiet & \
+	@$(BIN)/python -m integrations.drgreen.fake --host 127.0.0.1 --port $(DRGREEN_FAKE_PORT) --quiet \
+		--webhook-url http://127.0.0.1:$(PORT)/api/v1/integrations/drgreen/webhook \
+		--webhook-secret "$${DRGREEN_WEBHOOK_SECRET:-dev-drgreen-webhook-secret}" & \
 	FAKE_PID=$$!; \
 	trap 'kill $$FAKE_PID 2>/dev/null; wait $$FAKE_PID 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM HUP; \

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from budstack import health, storage, views
 from commerce import views as commerce_views
+from integrations.webhooks import views as webhook_views
 from pages import views as page_views
 from search import views as search_views
 from sites import views as site_views
@@ -28,6 +29,12 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
+    # Before any include of api/v1/, so the REST API's router can never shadow it.
+    path(
+        "api/v1/integrations/drgreen/webhook",
+        webhook_views.drgreen_webhook,
+        name="drgreen_inbound_webhook",
+    ),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
     path("private-files/<str:token>/", storage.serve_private_file, name="private_file"),

@@ -11,3 +11,10 @@ class IntegrationsConfig(AppConfig):
         from budstack import encrypted_fields
 
         encrypted_fields.register("integrations.DrGreenCredentials", ["secret_key_encrypted"])
+        encrypted_fields.register("integrations.WebhookEndpoint", ["secret_encrypted"])
+
+        # Register the webhook Celery tasks (autodiscovery only looks at <app>.tasks)
+        # and announce published pages to tenants' webhooks.
+        from integrations.webhooks import tasks, wiring  # noqa: F401
+
+        wiring.connect()

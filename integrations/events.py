@@ -29,7 +29,16 @@ class UnknownEvent(ValueError):
 
 
 def emit_event(tenant, event: str, data: dict[str, Any]) -> None:
-    """Announce ``event`` for ``tenant`` with a JSON-serialisable ``data`` payload."""
+    """Announce ``event`` for ``tenant`` with a JSON-serialisable ``data`` payload.
+
+    Creates one outbound webhook delivery per subscribed, active endpoint of the tenant
+    (in the caller's transaction) and sends them from a Celery task after it commits.
+    """
     if event not in EVENTS:
         raise UnknownEvent(f"Unknown event {event!r}; known: {', '.join(EVENTS)}")
-    logger.info("event %s for tenant %s", event, getattr(tenant, "slug", tenant))
+    from integrations.webhooks.dispatch import queue_event
+
+    deliveries = queue_event(tenant, event, data)
+    logger.info(
+        "event %s for tenant %s: %d deliveries", event, getattr(tenant, "slug", tenant), len(deliveries)
+    )

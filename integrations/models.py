@@ -53,3 +53,14 @@ class DrGreenCredentials(TenantScopedModel):
         """Move the secret to the newest FIELD_ENCRYPTION_KEYS key (after a rotation)."""
         self.secret_key_encrypted = encryption.rotate(self.secret_key_encrypted)
         self.save(update_fields=["secret_key_encrypted", "updated_at"])
+
+
+# Webhook models live in their subpackage; importing them here registers them with the app.
+from integrations.webhooks.models import (  # noqa: E402
+    InboundEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+__all__ = ["DrGreenCredentials", "InboundEvent", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]

@@ -1,10 +1,17 @@
+"""Admin hooks of the integrations app."""
+
 from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
 from integrations import views
+from integrations.webhooks.admin import WebhookEndpointViewSet, policy
+from integrations.webhooks.models import WebhookEndpoint
 from sites.models import Role
+
+register_permission_policy(WebhookEndpoint, policy)
 
 
 @hooks.register("register_admin_urls")
@@ -23,3 +30,8 @@ class TenantAdminMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def drgreen_menu_item() -> MenuItem:
     return TenantAdminMenuItem("Dr. Green", reverse("integrations_drgreen"), icon_name="link", order=160)
+
+
+@hooks.register("register_admin_viewset")
+def register_webhooks_viewset() -> WebhookEndpointViewSet:
+    return WebhookEndpointViewSet("webhooks")

@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from integrations.events import emit_event
 from sites.models import Role, Tenant, User
 
 
@@ -93,6 +94,20 @@ def register_patient(request: HttpRequest, data: dict) -> None:
                 is_active=False,
             )
             PatientProfile.objects.create(user=user, tenant=tenant)
+            # In the same transaction: a signup that rolls back announces nothing.
+            emit_event(
+                tenant,
+                "patient.registered",
+                {
+                    "patient": {
+                        "id": user.pk,
+                        "email": user.email,
+                        "first_name": user.first_name,
+                        "last_name": user.last_name,
+                        "registered_at": user.date_joined,
+                    }
+                },
+            )
     except IntegrityError:
         return  # a concurrent signup with the same email won the race
     link = request.build_absolute_uri(reverse("storefront:confirm", args=[make_token(user)]))

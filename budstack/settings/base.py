@@ -340,6 +340,24 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------
+# Webhooks (integrations.webhooks)
+# ---------------------------------------------------------------------------
+# Seconds to wait before each retry of a failed delivery: exponential, about 10 hours in
+# all. After the last one the delivery is failed; WEBHOOKS_DISABLE_AFTER failed
+# deliveries in a row switch the endpoint off and email the tenant's admins.
+WEBHOOKS_RETRY_SCHEDULE = [
+    int(s) for s in env.list("WEBHOOKS_RETRY_SCHEDULE", default=["60", "300", "1800", "7200", "28800"])
+]
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10.0)
+# SSRF guard: endpoint URLs resolving to loopback, private or link-local addresses are
+# refused unless this is on (dev and test settings turn it on; production never should).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+# Inbound: HMAC secret shared with the Dr. Green relay, and the timestamp tolerance.
+DRGREEN_WEBHOOK_SECRET = env("DRGREEN_WEBHOOK_SECRET", default="")
+DRGREEN_WEBHOOK_TOLERANCE = env.int("DRGREEN_WEBHOOK_TOLERANCE", default=300)
+
+# ---------------------------------------------------------------------------
 # Row-level security
 # ---------------------------------------------------------------------------
 # The role the application connects as (not the tables' owner). After `migrate`, the
@@ -351,4 +369,6 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 # ---------------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "pages.publish_scheduled", "schedule": 60.0},
+    # Webhook deliveries whose task was lost (broker restart) are sent again.
+    "webhooks-requeue-stale": {"task": "integrations.webhooks.requeue_stale", "schedule": 300.0},
 }

@@ -13,8 +13,13 @@ BUDSTACK_DOMAIN = "budstack.test"
 BUDSTACK_PUBLIC_PORT = 80
 BUDSTACK_PUBLIC_SCHEME = "http"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CELERY_TASK_ALWAYS_EAGER = True
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test that needs a real worker starts one with CELERY_TASK_ALWAYS_EAGER=false and an
+# email backend it can read (tests/integrations/test_webhooks_worker.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "test-mail"))  # noqa: F405
+DRGREEN_WEBHOOK_SECRET = env("DRGREEN_WEBHOOK_SECRET", default="test-drgreen-webhook-secret")
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "test-media"))  # noqa: F405
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "test-private"))  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -108,3 +108,13 @@ def strain_not_sold_in(fake, country: str) -> dict:
     from integrations.drgreen.fake.api import sold_in
 
     return next(s for s in fake.state.catalog if not sold_in(s, country))
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on a free loopback port (tests/integrations/webhook_receiver.py)."""
+    from tests.integrations.webhook_receiver import Receiver
+
+    server = Receiver().start()
+    yield server
+    server.stop()

@@ -185,6 +185,39 @@ def make_audit_log_entry(tenant: Tenant) -> Made:
     return Made(entry, marker)
 
 
+def make_webhook_endpoint(tenant: Tenant) -> Made:
+    from integrations.webhooks.services import create_endpoint
+
+    url = f"https://hooks-{tenant.slug}.example/secret-receiver"
+    endpoint, _ = create_endpoint(tenant, url=url, events=["order.created"])
+    return Made(endpoint, url)
+
+
+def make_webhook_delivery(tenant: Tenant) -> Made:
+    from integrations.webhooks.models import WebhookDelivery
+
+    endpoint = make_webhook_endpoint(tenant).obj
+    event_id = f"evt_secret_{tenant.slug}"
+    payload = {"id": event_id, "event": "order.created", "tenant": tenant.slug, "data": {}}
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id=event_id, event="order.created", payload=payload
+    )
+    return Made(delivery, event_id)
+
+
+def make_webhook_attempt(tenant: Tenant) -> Made:
+    from django.utils import timezone
+
+    from integrations.webhooks.models import WebhookAttempt
+
+    delivery = make_webhook_delivery(tenant).obj
+    excerpt = f"secret receiver answer of {tenant.slug}"
+    attempt = WebhookAttempt.objects.create(
+        delivery=delivery, number=1, started_at=timezone.now(), status_code=500, response_excerpt=excerpt
+    )
+    return Made(attempt, excerpt)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "tenancy.AuditLogEntry": make_audit_log_entry,
     "pages.StorefrontSettings": make_storefront_settings,
@@ -202,6 +235,9 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "media.TenantImage": make_image,
     "media.TenantDocument": make_document,
     "integrations.DrGreenCredentials": make_drgreen_credentials,
+    "integrations.WebhookEndpoint": make_webhook_endpoint,
+    "integrations.WebhookDelivery": make_webhook_delivery,
+    "integrations.WebhookAttempt": make_webhook_attempt,
 }
 
 
