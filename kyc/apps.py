@@ -6,3 +6,15 @@ class KycConfig(AppConfig):
     label = "kyc"
     verbose_name = "KYC"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Relayed Dr. Green events (client.kyc_verified, ...) arrive through the inbound
+        # webhook endpoint, which another part of BudStack provides when installed.
+        try:
+            from integrations.webhooks.inbound import register_inbound_handler
+        except ImportError:
+            return
+        from .inbound import CLIENT_EVENTS, handle_client_event
+
+        for event in CLIENT_EVENTS:
+            register_inbound_handler(event, handle_client_event)

@@ -148,7 +148,9 @@ class PersonalForm(StepForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(tenant=self.tenant, email__iexact=email).exists():
-            raise forms.ValidationError("There is already an account with this email here: log in to continue.")
+            raise forms.ValidationError(
+                "There is already an account with this email here: log in to continue."
+            )
         return email
 
     def clean(self) -> dict[str, Any]:
@@ -199,7 +201,10 @@ class ConditionsForm(StepForm):
         required=False, widget=forms.CheckboxSelectMultiple, label="Conditions you seek treatment for"
     )
     other_condition = forms.CharField(
-        label="Another condition (describe it)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Another condition (describe it)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     condition_duration = forms.ChoiceField(choices=DURATIONS, widget=forms.RadioSelect, label="For how long?")
 
@@ -224,7 +229,10 @@ class HistoryForm(StepForm):
         help_text="Include doses if you know them; leave empty if none.",
     )
     previous_treatments = forms.MultipleChoiceField(
-        choices=TREATMENTS, required=False, widget=forms.CheckboxSelectMultiple, label="Treatments you have tried"
+        choices=TREATMENTS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Treatments you have tried",
     )
     other_treatments = forms.CharField(label="Other treatments tried", required=False, max_length=500)
     allergies = forms.CharField(label="Allergies (comma-separated)", required=False, max_length=300)
@@ -250,7 +258,9 @@ class HistoryForm(StepForm):
         cleaned = super().clean()
         if any(cleaned.get(name) is True for name in KNOCKOUTS):
             text = self.page.knockout_text if self.page else ""
-            raise forms.ValidationError(text or "Based on your answers we cannot offer treatment.", code="knockout")
+            raise forms.ValidationError(
+                text or "Based on your answers we cannot offer treatment.", code="knockout"
+            )
         return cleaned
 
 

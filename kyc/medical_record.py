@@ -76,7 +76,10 @@ def medical_record(answers: dict[str, Any]) -> MedicalRecord:
         medicines_treatments=list(history.get("previous_treatments", [])),
         other_medical_treatments=history.get("other_treatments", ""),
         prescriptions_supplements=history.get("current_medication", ""),
-        history={f"medicalHistory{n}": _history_value(values.get(name), kind) for n, (name, kind) in HISTORY.items()},
+        history={
+            f"medicalHistory{n}": _history_value(values.get(name), kind)
+            for n, (name, kind) in HISTORY.items()
+        },
     )
 
 

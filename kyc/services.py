@@ -71,7 +71,11 @@ def submit_consultation(
             )
         ConsultationDraft.objects.filter(user=user).delete()
         record_audit(
-            "kyc.consultation_submitted", actor=user, target=submission, request=request, tenant=tenant,
+            "kyc.consultation_submitted",
+            actor=user,
+            target=submission,
+            request=request,
+            tenant=tenant,
             data={"version": version},
         )
         emit_event(tenant, "consultation.submitted", {"patient_id": user.pk, "version": version})
@@ -99,15 +103,23 @@ def register_with_supplier(profile: PatientProfile) -> Registration:
     profile.next_poll_at = timezone.now()
     profile.save(
         update_fields=[
-            "registration_attempts", "registration_error", "next_registration_at", "needs_attention",
-            "next_poll_at", "updated_at",
+            "registration_attempts",
+            "registration_error",
+            "next_registration_at",
+            "needs_attention",
+            "next_poll_at",
+            "updated_at",
         ]
     )
     record_audit(
-        "kyc.registered_with_supplier", target=profile, tenant=profile.tenant,
+        "kyc.registered_with_supplier",
+        target=profile,
+        tenant=profile.tenant,
         data={"client_id": result.client.id, "kyc_link": bool(result.kyc_link)},
     )
-    emit_event(profile.tenant, "patient.registered", {"patient_id": profile.user_id, "client_id": result.client.id})
+    emit_event(
+        profile.tenant, "patient.registered", {"patient_id": profile.user_id, "client_id": result.client.id}
+    )
     return Registration.DONE
 
 
@@ -123,13 +135,21 @@ def _failed(profile: PatientProfile, error: Exception, *, retry: bool) -> Regist
         profile.next_registration_at = timezone.now() + timedelta(seconds=delay)
     profile.save(
         update_fields=[
-            "registration_attempts", "registration_error", "next_registration_at", "needs_attention", "updated_at",
+            "registration_attempts",
+            "registration_error",
+            "next_registration_at",
+            "needs_attention",
+            "updated_at",
         ]
     )
-    logger.warning("Dr. Green registration of patient %s failed (%s): %s", profile.user_id, type(error).__name__, error)
+    logger.warning(
+        "Dr. Green registration of patient %s failed (%s): %s", profile.user_id, type(error).__name__, error
+    )
     if give_up:
         record_audit(
-            "kyc.registration_needs_attention", target=profile, tenant=profile.tenant,
+            "kyc.registration_needs_attention",
+            target=profile,
+            tenant=profile.tenant,
             data={"attempts": profile.registration_attempts, "error": type(error).__name__},
         )
         return Registration.NEEDS_ATTENTION

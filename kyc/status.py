@@ -82,7 +82,12 @@ def apply_supplier_kyc(
     emit_event(
         profile.tenant,
         "kyc.status_changed",
-        {"patient_id": profile.user_id, "status": status, "kyc_verified": verified, "previous_status": before[0]},
+        {
+            "patient_id": profile.user_id,
+            "status": status,
+            "kyc_verified": verified,
+            "previous_status": before[0],
+        },
     )
     notify_status(profile)
     return True
@@ -109,5 +114,8 @@ def set_allowance(profile: PatientProfile, grams: Decimal | None, *, actor: Any,
         target=profile,
         request=request,
         tenant=profile.tenant,
-        data={"from": str(previous) if previous is not None else None, "to": str(grams) if grams is not None else None},
+        data={
+            "from": str(previous) if previous is not None else None,
+            "to": str(grams) if grams is not None else None,
+        },
     )

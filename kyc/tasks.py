@@ -77,7 +77,9 @@ def poll_tenant(tenant: Tenant) -> dict[str, int]:
         if register_with_supplier(profile).value == "done":
             counts["registered"] += 1
     profiles = list(
-        PatientProfile.objects.select_related("user", "tenant").exclude(drgreen_client_id="").filter(pending, due)
+        PatientProfile.objects.select_related("user", "tenant")
+        .exclude(drgreen_client_id="")
+        .filter(pending, due)
     )
     if not profiles:
         return counts
@@ -154,7 +156,9 @@ def send_reminders_for_tenant(tenant: Tenant) -> int:
 def send_reminders() -> int:
     with platform_scope("kyc: find tenants with patients to remind"):
         tenant_ids = set(
-            PatientProfile.all_tenants.filter(kyc_status=KycStatus.PENDING, kyc_verified=False, reminders_sent__lt=2)
+            PatientProfile.all_tenants.filter(
+                kyc_status=KycStatus.PENDING, kyc_verified=False, reminders_sent__lt=2
+            )
             .exclude(submitted_at=None)
             .values_list("tenant_id", flat=True)
         )

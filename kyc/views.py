@@ -49,7 +49,9 @@ def _progress(page, current: int, reachable: int) -> list[dict[str, Any]]:
 def consultation_index(request: HttpRequest, page) -> HttpResponse:
     draft = _draft_for(request.user)
     step = draft.current_step if draft else 1
-    profile = PatientProfile.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    profile = (
+        PatientProfile.objects.filter(user=request.user).first() if request.user.is_authenticated else None
+    )
     return page.render(
         request,
         context_overrides={
@@ -88,10 +90,14 @@ def consultation_step(request: HttpRequest, page, step: int) -> HttpResponse:
             if step == 1 and not user.is_authenticated:
                 user = _create_account(request, form)
                 if user is None:
-                    form.add_error("email", "There is already an account with this email here: log in to continue.")
+                    form.add_error(
+                        "email", "There is already an account with this email here: log in to continue."
+                    )
             if user is not None and user.is_authenticated:
-                draft = draft or ConsultationDraft.objects.filter(user=user).first() or ConsultationDraft(
-                    user=user, tenant=request.tenant
+                draft = (
+                    draft
+                    or ConsultationDraft.objects.filter(user=user).first()
+                    or ConsultationDraft(user=user, tenant=request.tenant)
                 )
                 answers = draft.answers
                 answers[f"step{step}"] = form.answers()
@@ -152,7 +158,9 @@ def _create_account(request: HttpRequest, form) -> User | None:
 
 def _submit(request: HttpRequest, page, draft: ConsultationDraft) -> HttpResponse:
     try:
-        submit_consultation(request.user, tenant=request.tenant, page=page, answers=draft.answers, request=request)
+        submit_consultation(
+            request.user, tenant=request.tenant, page=page, answers=draft.answers, request=request
+        )
     except steps.ConsultationInvalid as invalid:
         ConsultationDraft.objects.filter(pk=draft.pk).update(current_step=invalid.step)
         messages.error(request, "Some answers need your attention before you can submit.")
@@ -173,7 +181,12 @@ def _review(answers: dict[str, Any], tenant, page) -> list[dict[str, Any]]:
         for name, field in form.fields.items():
             if name in ("email", "password") or name not in stored:
                 continue
-            rows.append({"label": field.label or name.replace("_", " ").capitalize(), "value": _display(field, stored[name])})
+            rows.append(
+                {
+                    "label": field.label or name.replace("_", " ").capitalize(),
+                    "value": _display(field, stored[name]),
+                }
+            )
         sections.append({"step": step, "title": page.step_title(step), "rows": rows})
     return sections
 

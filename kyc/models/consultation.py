@@ -38,11 +38,9 @@ class EncryptedAnswers(models.Model):
 
     def reencrypt(self) -> bool:
         """Move the token to the newest key; True if it changed (for kyc_reencrypt)."""
-        if not self.answers_encrypted:
+        if not self.answers_encrypted or encryption.is_current(self.answers_encrypted):
             return False
         rotated = encryption.rotate(self.answers_encrypted)
-        if rotated == self.answers_encrypted:
-            return False
         type(self).all_tenants.filter(pk=self.pk).update(answers_encrypted=rotated)
         self.answers_encrypted = rotated
         return True

@@ -14,7 +14,10 @@ STEP_DEFAULTS = {
     1: ("Your details", "Your name, date of birth and how we can reach you."),
     2: ("Your address", "Where you live and where your prescription will be delivered."),
     3: ("Your conditions", "What you would like treatment for, and for how long you have had it."),
-    4: ("Your medical history", "Medicines you take, treatments you have tried, and conditions we must know about."),
+    4: (
+        "Your medical history",
+        "Medicines you take, treatments you have tried, and conditions we must know about.",
+    ),
     5: ("Consents and review", "Check your answers and confirm before you submit."),
 }
 

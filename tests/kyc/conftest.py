@@ -25,26 +25,51 @@ def step_posts(country: str = "GB", conditions=("chronic-pain",)) -> dict[int, d
     no = {
         name: "no"
         for name in (
-            "psychosis", "pregnant_or_breastfeeding", "heart_condition", "family_history_psychosis",
-            "liver_disease", "kidney_disease", "epilepsy", "substance_dependence", "depression_or_anxiety",
-            "under_specialist_care", "operates_machinery",
+            "psychosis",
+            "pregnant_or_breastfeeding",
+            "heart_condition",
+            "family_history_psychosis",
+            "liver_disease",
+            "kidney_disease",
+            "epilepsy",
+            "substance_dependence",
+            "depression_or_anxiety",
+            "under_specialist_care",
+            "operates_machinery",
         )
     }
     return {
         1: {
-            "first_name": "Ana", "last_name": "Silva", "date_of_birth": "1985-04-12", "gender": "female",
-            "phone_code": "+44", "contact_number": "7700900123",
+            "first_name": "Ana",
+            "last_name": "Silva",
+            "date_of_birth": "1985-04-12",
+            "gender": "female",
+            "phone_code": "+44",
+            "contact_number": "7700900123",
         },
         2: {
-            "address1": "1 High Street", "address2": "Flat 2", "city": "London", "state": "Greater London",
-            "postal_code": "N1 1AA", "country": country,
+            "address1": "1 High Street",
+            "address2": "Flat 2",
+            "city": "London",
+            "state": "Greater London",
+            "postal_code": "N1 1AA",
+            "country": country,
         },
-        3: {"conditions": list(conditions), "other_condition": "Tension headaches", "condition_duration": "more_than_12_months"},
+        3: {
+            "conditions": list(conditions),
+            "other_condition": "Tension headaches",
+            "condition_duration": "more_than_12_months",
+        },
         4: {
-            **no, "treatments_failed": "yes", "used_cannabis_before": "yes",
-            "current_medication": "Ibuprofen 400mg", "previous_treatments": ["painkillers", "physiotherapy"],
-            "other_treatments": "Acupuncture", "allergies": "penicillin, latex",
-            "cannabis_frequency": "1_2_times_per_week", "cannabis_routes": ["vaporizing", "ingestion"],
+            **no,
+            "treatments_failed": "yes",
+            "used_cannabis_before": "yes",
+            "current_medication": "Ibuprofen 400mg",
+            "previous_treatments": ["painkillers", "physiotherapy"],
+            "other_treatments": "Acupuncture",
+            "allergies": "penicillin, latex",
+            "cannabis_frequency": "1_2_times_per_week",
+            "cannabis_routes": ["vaporizing", "ingestion"],
         },
         5: {"consent_data_processing": "on", "consent_terms": "on", "consent_truthful": "on"},
     }
