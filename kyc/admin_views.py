@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from sites.audit import record_audit
 from sites.models import Role
 
+from . import forms as steps
 from .models import ConsultationSubmission, KycStatus, PatientProfile
 from .status import apply_supplier_kyc, set_allowance
-from . import forms as steps
 from .views import _display
 
 

@@ -22,9 +22,8 @@ def add_condition(tenant, title: str) -> ConditionPage:
 
 def step_posts(country: str = "GB", conditions=("chronic-pain",)) -> dict[int, dict]:
     """What a patient posts at each step: valid answers that rule nothing out."""
-    no = {
-        name: "no"
-        for name in (
+    no = dict.fromkeys(
+        (
             "psychosis",
             "pregnant_or_breastfeeding",
             "heart_condition",
@@ -36,8 +35,9 @@ def step_posts(country: str = "GB", conditions=("chronic-pain",)) -> dict[int, d
             "depression_or_anxiety",
             "under_specialist_care",
             "operates_machinery",
-        )
-    }
+        ),
+        "no",
+    )
     return {
         1: {
             "first_name": "Ana",

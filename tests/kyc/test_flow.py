@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kyc.models import ConsultationDraft, ConsultationSubmission, KycStatus, PatientProfile
+from kyc.models import ConsultationDraft, ConsultationSubmission, PatientProfile
 from sites.context import tenant_scope
 from sites.models import User
 

@@ -11,14 +11,13 @@ from sites.models import Tenant
 class Command(BaseCommand):
     help = (
         "After putting a new key first in FIELD_ENCRYPTION_KEYS: re-encrypt consultation answers "
-        "and drafts (and Dr. Green secret keys) so that old keys can be removed."
+        "and drafts so that old keys can be removed."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--tenant", help="Only this tenant's slug.")
 
     def handle(self, *args, tenant: str | None = None, **options) -> None:
-        from integrations.models import DrGreenCredentials
         from kyc.models import ConsultationDraft, ConsultationSubmission
 
         tenants = Tenant.objects.order_by("slug")
@@ -31,8 +30,6 @@ class Command(BaseCommand):
                 for model in (ConsultationSubmission, ConsultationDraft):
                     for row in model.objects.only("pk", "answers_encrypted").iterator():
                         changed += row.reencrypt()
-                for credentials in DrGreenCredentials.objects.all():
-                    credentials.reencrypt()
             total += changed
             self.stdout.write(f"{each.slug}: {changed} answer records re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"{total} answer records re-encrypted"))
