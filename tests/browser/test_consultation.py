@@ -45,8 +45,10 @@ def test_new_patient_completes_the_consultation_and_sees_pending_with_kyc_link(
     pair = generate_key_pair()
     store_credentials(tenant, pair.api_key, pair.secret_key, base_url=fake.api_url)
 
-    # When a visitor opens the consultation and starts it
+    # When a visitor confirms their age, opens the consultation and starts it
     page.goto(storefront.url(tenant, "consultation/"))
+    page.get_by_role("button", name="I am 18 or older").click()
+    expect(page).to_have_url(storefront.url(tenant, "consultation/"))
     page.get_by_role("link", name="Start the consultation").click()
     expect(page.get_by_text("Step 1 of 5")).to_be_visible()
 

@@ -238,3 +238,33 @@ def test_same_email_at_two_tenants_is_two_unrelated_patients(client, shop, tenan
         b = PatientProfile.objects.get(user__email="ana@example.com")
     assert a.user_id != b.user_id and a.drgreen_client_id != b.drgreen_client_id
     assert other.get("/store/alpha/account/").status_code == 302  # bravo's session is not alpha's
+
+
+@pytest.mark.parametrize("theme", ["sage", "clinic", "nocturne"])
+def test_every_built_in_theme_renders_the_steps_and_the_status(client, make_tenant, theme):
+    tenant = make_tenant("themed", "Themed", "GB", theme)
+    step = client.get("/store/themed/consultation/step/1/")
+    assert step.status_code == 200
+    assert "Step 1 of 5" in step.content.decode() and 'name="date_of_birth"' in step.content.decode()
+    assert client.get("/store/themed/consultation/").status_code == 200
+    client.post(
+        "/store/themed/consultation/step/1/",
+        {**step_posts()[1], "email": "t@example.com", "password": "a sturdy passphrase 42"},
+    )
+    assert client.get("/store/themed/consultation/success/").status_code == 200
+    assert "Step 2 of 5" in client.get("/store/themed/consultation/step/2/").content.decode()
+    assert tenant.theme.slug == theme
+    # Each theme's own frame (its base.html) wraps the steps.
+    frame = {"sage": 'class="site-header"', "clinic": 'class="masthead"', "nocturne": 'class="sidebar"'}[theme]
+    assert frame in step.content.decode()
+
+
+def test_editors_change_the_wording_of_a_step(client, shop):
+    from kyc.models import ConsultationPage
+
+    page = ConsultationPage.objects.descendant_of(shop.site.root_page).get()
+    page.step1_title = "About you"
+    page.step1_help = "We need this to prescribe safely."
+    page.save_revision().publish()
+    body = client.get(f"{BASE}step/1/").content.decode()
+    assert "About you" in body and "We need this to prescribe safely." in body
