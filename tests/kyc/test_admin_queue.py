@@ -48,7 +48,8 @@ def test_tenant_admin_lists_filters_and_reads_answers_with_an_audit_entry(make_u
 def test_approval_lets_the_patient_order(make_user, shop, patient):
     admin = staff(make_user, shop)
     assert admin.post(f"/admin/kyc/{patient.pk}/approve/").status_code == 302
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.kyc_status == KycStatus.VERIFIED and patient.may_order
     me = Client()
     me.post("/store/alpha/auth/login/", {"username": "ana@example.com", "password": "a sturdy passphrase 42"})
@@ -60,10 +61,12 @@ def test_approval_lets_the_patient_order(make_user, shop, patient):
 def test_rejection_needs_a_reason_which_the_patient_sees(make_user, shop, patient):
     admin = staff(make_user, shop)
     admin.post(f"/admin/kyc/{patient.pk}/reject/", {"reason": ""})
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.kyc_status == KycStatus.PENDING
     admin.post(f"/admin/kyc/{patient.pk}/reject/", {"reason": "Your GP letter is missing."})
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.kyc_status == KycStatus.REJECTED
     me = Client()
     me.post("/store/alpha/auth/login/", {"username": "ana@example.com", "password": "a sturdy passphrase 42"})
@@ -74,10 +77,12 @@ def test_rejection_needs_a_reason_which_the_patient_sees(make_user, shop, patien
 def test_setting_the_monthly_allowance(make_user, shop, patient):
     admin = staff(make_user, shop)
     admin.post(f"/admin/kyc/{patient.pk}/allowance/", {"monthly_allowance_grams": "-3"})
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.monthly_allowance_grams is None
     admin.post(f"/admin/kyc/{patient.pk}/allowance/", {"monthly_allowance_grams": "30"})
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.monthly_allowance_grams == Decimal("30")
 
 
@@ -90,7 +95,8 @@ def test_staff_of_another_tenant_get_404_and_change_nothing(make_user, shop, pat
             f"/admin/kyc/{patient.pk}/{path}", {"reason": "x", "monthly_allowance_grams": "99"}
         )
         assert response.status_code == 404, path
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.kyc_status == KycStatus.PENDING and patient.monthly_allowance_grams is None
     with tenant_scope(shop):
         assert not AuditLogEntry.objects.filter(action__startswith="kyc.answers").exists()

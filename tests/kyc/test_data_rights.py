@@ -44,7 +44,7 @@ def test_erasure_removes_answers_and_personal_data_and_leaves_a_clean_trail(clie
     with tenant_scope(shop):
         assert not User.objects.filter(email="ana@example.com").exists()
         assert not ConsultationSubmission.objects.exists()
-        profile = PatientProfile.objects.get()
+        profile = PatientProfile.objects.select_related("user").get()
         entry = AuditLogEntry.objects.filter(action="kyc.patient_erased").get()
         trail = repr(list(AuditLogEntry.objects.values()))
     assert profile.kyc_link == "" and not profile.user.is_active

@@ -203,7 +203,8 @@ def test_when_dr_green_is_down_the_submission_is_kept_and_registration_retried(
     )
     fake.clear_failures()
     assert retry_registration(shop.pk, profile.pk) == "done"
-    profile.refresh_from_db()
+    with tenant_scope(shop):
+        profile.refresh_from_db()
     assert profile.drgreen_client_id and profile.kyc_link
     assert profile.kyc_link in client.get(f"{BASE}success/").content.decode()
 
@@ -218,7 +219,8 @@ def test_registration_is_flagged_for_staff_after_the_last_attempt(client, shop, 
         profile = PatientProfile.objects.get(user__email="ana@example.com")
     assert retry_registration(shop.pk, profile.pk) == "retrying"
     assert retry_registration(shop.pk, profile.pk) == "needs_attention"
-    profile.refresh_from_db()
+    with tenant_scope(shop):
+        profile.refresh_from_db()
     assert profile.needs_attention and profile.registration_attempts == 3
     assert "Our team has been told" in client.get(f"{BASE}success/").content.decode()
     assert retry_registration(shop.pk, profile.pk) == "skipped"
@@ -255,7 +257,9 @@ def test_every_built_in_theme_renders_the_steps_and_the_status(client, make_tena
     assert "Step 2 of 5" in client.get("/store/themed/consultation/step/2/").content.decode()
     assert tenant.theme.slug == theme
     # Each theme's own frame (its base.html) wraps the steps.
-    frame = {"sage": 'class="site-header"', "clinic": 'class="masthead"', "nocturne": 'class="sidebar"'}[theme]
+    frame = {"sage": 'class="site-header"', "clinic": 'class="masthead"', "nocturne": 'class="sidebar"'}[
+        theme
+    ]
     assert frame in step.content.decode()
 
 

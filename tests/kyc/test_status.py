@@ -60,7 +60,8 @@ def test_polling_applies_what_dr_green_says(shop, patient, fake):
     fake.verify_client(patient.drgreen_client_id)
     fake.approve_client(patient.drgreen_client_id)
     assert poll_tenant(shop.pk)["changed"] == 1
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.kyc_status == KycStatus.VERIFIED and patient.kyc_verified and patient.may_order
 
 
@@ -71,21 +72,24 @@ def test_the_beat_finds_every_tenant_with_pending_patients(
     fake.approve_client(patient.drgreen_client_id)
     with django_capture_on_commit_callbacks(execute=True):
         assert poll_pending() == 1
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.is_verified
 
 
 def test_polling_backs_off_while_dr_green_fails(shop, patient, fake):
     fake.fail("error", status=500)
     assert poll_tenant(shop.pk)["failed"] == 1
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     first_wait = patient.next_poll_at - timezone.now()
     assert patient.poll_failures == 1
     assert poll_tenant(shop.pk)["checked"] == 0  # not due yet
     with tenant_scope(shop):
         PatientProfile.objects.filter(pk=patient.pk).update(next_poll_at=timezone.now())
     poll_tenant(shop.pk)
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.poll_failures == 2 and patient.next_poll_at - timezone.now() > first_wait
 
 
@@ -99,7 +103,8 @@ def test_a_relayed_event_is_applied(shop, patient):
     with tenant_scope(shop):
         assert handle_client_event(shop, event)
         assert not handle_client_event(shop, {"data": {"client": {"id": "someone-else"}}})
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.may_order
 
 
@@ -109,7 +114,8 @@ def test_a_supplier_approval_does_not_overturn_a_staff_rejection(shop, patient):
             patient, is_kyc_verified=False, admin_approval="REJECTED", reason="No", source="staff"
         )
         apply_supplier_kyc(patient, is_kyc_verified=True, admin_approval="VERIFIED", source="poll")
-    patient.refresh_from_db()
+    with tenant_scope(shop):
+        patient.refresh_from_db()
     assert patient.kyc_status == KycStatus.REJECTED
 
 
@@ -134,3 +140,14 @@ def test_reminders_after_two_and_seven_days(shop, patient, mailoutbox, django_ca
     age(8)
     assert run() == ["Alpha Dispensary: please finish verifying your identity"]
     assert run() == []
+
+
+def test_beat_runs_the_kyc_sweeps(settings):
+    from budstack.celery import app
+
+    app.loader.import_default_modules()
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"kyc.poll_pending", "kyc.send_reminders"} <= tasks
+    assert {"kyc.poll_pending", "kyc.send_reminders", "kyc.poll_tenant", "kyc.retry_registration"} <= set(
+        app.tasks
+    )
