@@ -75,3 +75,22 @@ def test_kyc_reencrypt_moves_answers_to_the_newest_key(shop, settings):
     out = StringIO()
     call_command("kyc_reencrypt", stdout=out)
     assert "0 answer records re-encrypted" in out.getvalue()
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_rewrite_a_submission_but_allows_re_encryption(shop, settings):
+    from django.db import DatabaseError, transaction
+
+    submission = _submission(shop, settings, [OLD])
+    table = ConsultationSubmission._meta.db_table
+    with (
+        tenant_scope(shop),
+        connection.cursor() as cursor,
+        pytest.raises(DatabaseError, match="immutable"),
+        transaction.atomic(),
+    ):
+        cursor.execute(f'UPDATE "{table}" SET version = 7 WHERE id = %s', [submission.pk])  # noqa: S608
+    settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]
+    with tenant_scope(shop):
+        assert ConsultationSubmission.objects.get(pk=submission.pk).reencrypt()
+        assert ConsultationSubmission.objects.get(pk=submission.pk).version == 1
