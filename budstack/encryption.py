@@ -58,9 +58,9 @@ def rotate(token: str) -> str:
 
 
 def is_current(token: str) -> bool:
-    """True if ``token`` is already encrypted under the first (newest) key."""
+    """True when ``token`` is already encrypted under the first (newest) key."""
     try:
         Fernet(_keys()[0]).decrypt(token.encode("ascii"))
-    except (InvalidToken, ValueError):
+    except InvalidToken:
         return False
     return True

@@ -8,6 +8,12 @@ class KycConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from budstack import encrypted_fields
+
+        # Consultation answers move to the newest key with `manage.py reencrypt_fields`.
+        encrypted_fields.register("kyc.ConsultationSubmission", ["answers_encrypted"])
+        encrypted_fields.register("kyc.ConsultationDraft", ["answers_encrypted"])
+
         # Relayed Dr. Green events (client.kyc_verified, ...) arrive through the inbound
         # webhook endpoint, which another part of BudStack provides when installed.
         try:

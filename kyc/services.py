@@ -160,10 +160,12 @@ def _failed(profile: PatientProfile, error: Exception, *, retry: bool) -> Regist
 
 
 def send_received_email(profile: PatientProfile, outcome: Registration) -> None:
-    tenant, email = profile.tenant, profile.user.email
+    tenant = profile.tenant
     context = {
+        "user": profile.user,
         "profile": profile,
         "outcome": outcome.value,
+        "kyc_link": profile.kyc_link,
         "status_url": tenant_absolute_url(tenant, "/consultation/success/"),
     }
-    transaction.on_commit(lambda: send_tenant_email(tenant, "consultation_received", email, context))
+    send_tenant_email(tenant, "consultation_received", profile.user.email, context)

@@ -94,13 +94,17 @@ def apply_supplier_kyc(
 
 
 def notify_status(profile: PatientProfile) -> None:
-    tenant, email = profile.tenant, profile.user.email
+    tenant = profile.tenant
     context = {
+        "user": profile.user,
         "profile": profile,
-        "account_url": tenant_absolute_url(tenant, "/account/"),
-        "consultation_url": tenant_absolute_url(tenant, "/consultation/"),
+        "status": profile.kyc_status,
+        "reason": profile.rejection_reason,
+        "shop_url": tenant_absolute_url(tenant, "/products/"),
+        "status_url": tenant_absolute_url(tenant, "/consultation/success/"),
     }
-    transaction.on_commit(lambda: send_tenant_email(tenant, "kyc_status", email, context))
+    # send_tenant_email hands the message over once the transaction commits.
+    send_tenant_email(tenant, "kyc_status", profile.user.email, context)
 
 
 @transaction.atomic

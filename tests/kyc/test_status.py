@@ -46,8 +46,8 @@ def test_a_change_is_audited_emailed_and_announced(
     assert changed
     assert entry.data["to"] == "REJECTED" and entry.data["reason"] == "Prescription missing"
     assert "event kyc.status_changed for tenant alpha" in caplog.text
-    assert mailoutbox[0].subject == "Alpha Dispensary: your verification is rejected"
-    assert "Reason: Prescription missing" in mailoutbox[0].body
+    assert mailoutbox[0].subject == "About your consultation at Alpha Dispensary"
+    assert "Prescription missing" in mailoutbox[0].body
 
 
 def test_nothing_happens_when_nothing_changes(shop, patient, mailoutbox):
