@@ -141,3 +141,74 @@ def product_rows():
             "available_countries": countries,
             "stock": 25 + index * 3,
         }
+
+
+def consultation_answers(user, country: str) -> dict:
+    """A complete, eligible consultation for a demo patient (see kyc.forms for the fields)."""
+    address = {
+        "GB": {
+            "address1": "12 Harley Street",
+            "city": "London",
+            "postal_code": "W1G 9PF",
+            "phone_code": "+44",
+        },
+        "PT": {
+            "address1": "Rua Augusta 100",
+            "city": "Lisboa",
+            "postal_code": "1100-053",
+            "phone_code": "+351",
+        },
+    }.get(
+        country, {"address1": "1 Main Street", "city": "Capital", "postal_code": "10000", "phone_code": "+1"}
+    )
+    no = dict.fromkeys(
+        (
+            "psychosis",
+            "pregnant_or_breastfeeding",
+            "heart_condition",
+            "family_history_psychosis",
+            "liver_disease",
+            "kidney_disease",
+            "epilepsy",
+            "substance_dependence",
+            "depression_or_anxiety",
+            "under_specialist_care",
+            "operates_machinery",
+        ),
+        False,
+    )
+    return {
+        "step1": {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_of_birth": "1984-06-01",
+            "gender": "other",
+            "phone_code": address["phone_code"],
+            "contact_number": "700900123",
+        },
+        "step2": {
+            "address1": address["address1"],
+            "address2": "",
+            "city": address["city"],
+            "state": "",
+            "postal_code": address["postal_code"],
+            "country": country,
+        },
+        "step3": {
+            "conditions": ["chronic-pain"],
+            "other_condition": "",
+            "condition_duration": "more_than_12_months",
+        },
+        "step4": {
+            **no,
+            "treatments_failed": True,
+            "used_cannabis_before": False,
+            "current_medication": "",
+            "previous_treatments": ["painkillers", "physiotherapy"],
+            "other_treatments": "",
+            "allergies": "",
+            "cannabis_frequency": "never",
+            "cannabis_routes": ["never"],
+        },
+        "step5": {"consent_data_processing": True, "consent_terms": True, "consent_truthful": True},
+    }

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from budstack import health, storage, views
 from commerce import views as commerce_views
 from integrations.webhooks import views as webhook_views
+from kyc import account_views as kyc_account_views
 from pages import views as page_views
 from search import views as search_views
 from sites import views as site_views
@@ -18,6 +19,8 @@ storefront_patterns = [
     path("cart/", commerce_views.cart, name="cart"),
     path("checkout/", commerce_views.checkout, name="checkout"),
     path("account/", site_views.account, name="account"),
+    path("account/export/", kyc_account_views.export_data, name="account_export"),
+    path("account/erase/", kyc_account_views.erase_account, name="account_erase"),
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),

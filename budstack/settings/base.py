@@ -371,4 +371,16 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "pages.publish_scheduled", "schedule": 60.0},
     # Webhook deliveries whose task was lost (broker restart) are sent again.
     "webhooks-requeue-stale": {"task": "integrations.webhooks.requeue_stale", "schedule": 300.0},
+    "kyc-poll-pending": {"task": "kyc.poll_pending", "schedule": 300.0},
+    "kyc-reminders": {"task": "kyc.send_reminders", "schedule": 3600.0},
 }
+
+# ---------------------------------------------------------------------------
+# KYC
+# ---------------------------------------------------------------------------
+# Registration with Dr. Green is retried with exponential backoff from this many seconds;
+# after KYC_REGISTRATION_MAX_ATTEMPTS the patient is flagged for staff attention.
+KYC_REGISTRATION_RETRY_SECONDS = env.int("KYC_REGISTRATION_RETRY_SECONDS", default=60)
+KYC_REGISTRATION_MAX_ATTEMPTS = env.int("KYC_REGISTRATION_MAX_ATTEMPTS", default=6)
+# Pending patients are asked about this often (doubled after each failed call).
+KYC_POLL_INTERVAL_SECONDS = env.int("KYC_POLL_INTERVAL_SECONDS", default=300)

@@ -268,8 +268,7 @@ def supplier_kyc_status(client: dict[str, Any]) -> str:
 def apply_kyc_fallback(event: InboundWebhookEvent) -> None:
     """Apply a client event to the patient until the KYC app registers its own handler.
 
-    If ``kyc.status.apply_supplier_kyc(profile, client)`` exists, it decides. Otherwise,
-    minimally: ``PatientProfile.kyc_status`` follows :func:`supplier_kyc_status`, the
+    Minimally: ``PatientProfile.kyc_status`` follows :func:`supplier_kyc_status`, the
     change is audited and announced as ``kyc.status_changed``.
     """
     if event.patient is None:
@@ -277,13 +276,6 @@ def apply_kyc_fallback(event: InboundWebhookEvent) -> None:
     client = event.data.get("client")
     if not isinstance(client, dict):
         raise IgnoreEvent("event has no client object")
-    try:
-        from kyc.status import apply_supplier_kyc  # type: ignore[import-not-found]
-    except ImportError:
-        apply_supplier_kyc = None
-    if apply_supplier_kyc is not None:
-        apply_supplier_kyc(event.patient, client)
-        return
     from integrations.events import emit_event
     from sites.audit import record_audit
 

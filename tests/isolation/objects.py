@@ -84,6 +84,28 @@ def make_patient_profile(tenant: Tenant) -> Made:
     return Made(profile, f"client-{tenant.slug}")
 
 
+def make_consultation_draft(tenant: Tenant) -> Made:
+    from kyc.models import ConsultationDraft
+    from sites.models import Role, User
+
+    user = User.objects.create_user(f"draft-{tenant.slug}@example.com", role=Role.PATIENT, tenant=tenant)
+    draft = ConsultationDraft(user=user, current_step=2)
+    draft.answers = {"step1": {"first_name": f"Draftee {tenant.slug}"}}
+    draft.save()
+    return Made(draft, f"draft-{tenant.slug}@example.com")
+
+
+def make_consultation_submission(tenant: Tenant) -> Made:
+    from kyc.models import ConsultationSubmission
+    from sites.models import Role, User
+
+    user = User.objects.create_user(f"submitter-{tenant.slug}@example.com", role=Role.PATIENT, tenant=tenant)
+    submission = ConsultationSubmission(user=user, version=1)
+    submission.answers = {"step1": {"first_name": f"Submitter {tenant.slug}"}}
+    submission.save()
+    return Made(submission, f"submitter-{tenant.slug}@example.com")
+
+
 def make_user(tenant: Tenant) -> Made:
     from sites.models import Role, User
 
@@ -229,6 +251,8 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "commerce.Batch": make_batch,
     "commerce.BatchEvent": make_batch_event,
     "kyc.PatientProfile": make_patient_profile,
+    "kyc.ConsultationDraft": make_consultation_draft,
+    "kyc.ConsultationSubmission": make_consultation_submission,
     "tenancy.User": make_user,
     "tenancy.Branding": make_branding,
     "tenancy.TenantGroup": make_tenant_group,

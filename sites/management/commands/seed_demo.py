@@ -86,9 +86,32 @@ class Command(BaseCommand):
             user.set_password(demo.PASSWORD)
             user.save()
             if role == Role.PATIENT:
-                PatientProfile.objects.update_or_create(
-                    user=user, tenant=tenant, defaults={"kyc_status": demo.PATIENT_KYC[email]}
+                status = demo.PATIENT_KYC[email]
+                profile, _ = PatientProfile.objects.update_or_create(
+                    user=user, tenant=tenant, defaults={"kyc_status": status}
                 )
+                self._consultation(profile, tenant, verified=status == "VERIFIED")
+
+    def _consultation(self, profile, tenant: Tenant, *, verified: bool) -> None:
+        """Demo patients have submitted a consultation that matches their status."""
+        from django.utils import timezone
+
+        from kyc.models import ConsultationSubmission
+
+        if ConsultationSubmission.objects.filter(user=profile.user).exists():
+            return
+        submission = ConsultationSubmission(user=profile.user, tenant=tenant, version=1)
+        submission.answers = demo.consultation_answers(profile.user, tenant.country_code)
+        submission.save()
+        profile.submitted_at = timezone.now()
+        profile.kyc_verified = verified
+        if verified:
+            profile.monthly_allowance_grams = 30
+        else:
+            # Not registered with Dr. Green yet: the background sweep registers it when
+            # the worker runs (the fake server of `make run` answers it).
+            profile.next_registration_at = timezone.now()
+        profile.save()
 
     def _content(self, tenant: Tenant) -> None:
         from commerce.models import Product
