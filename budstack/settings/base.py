@@ -315,4 +315,6 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 # ---------------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {"task": "pages.publish_scheduled", "schedule": 60.0},
+    "sync-drgreen-catalogs": {"task": "commerce.sync_drgreen", "schedule": 3600.0},
+    "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
 }
