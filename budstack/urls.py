@@ -16,6 +16,7 @@ storefront_patterns = [
     path("auth/", include("sites.urls_auth")),
     path("cart/", commerce_views.cart, name="cart"),
     path("checkout/", commerce_views.checkout, name="checkout"),
+    path("checkout/done/<str:reference>/", commerce_views.order_confirmation, name="order_confirmation"),
     path("account/", site_views.account, name="account"),
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),

@@ -13,8 +13,10 @@ from sites.decorators import storefront_view
 def account(request: HttpRequest) -> HttpResponse:
     from kyc.models import PatientProfile
 
+    from commerce.account import account_orders_context
+
     profile = PatientProfile.objects.filter(user=request.user).first()
-    return render(request, "sites/account.html", {"profile": profile})
+    return render(request, "sites/account.html", {"profile": profile, **account_orders_context(request)})
 
 
 @storefront_view
