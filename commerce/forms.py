@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pycountry
 from django import forms
+
+import pycountry
 
 from commerce.cart import MAX_QUANTITY
 
@@ -24,7 +25,9 @@ class DeliveryAddressForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         country = pycountry.countries.get(alpha_2=tenant.country_code)
-        self.fields["country"].choices = [(tenant.country_code, country.name if country else tenant.country_code)]
+        self.fields["country"].choices = [
+            (tenant.country_code, country.name if country else tenant.country_code)
+        ]
         self.fields["country"].initial = tenant.country_code
 
     def clean(self):

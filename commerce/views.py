@@ -38,7 +38,9 @@ def cart(request: HttpRequest) -> HttpResponse:
         product = get_sellable_product(request, pk=form.cleaned_data["product"])
         quantity = form.cleaned_data["quantity"]
         adding = request.POST.get("action") == "add"
-        current = next((line.quantity for line in carts.get_cart(request).lines if line.product.pk == product.pk), 0)
+        current = next(
+            (line.quantity for line in carts.get_cart(request).lines if line.product.pk == product.pk), 0
+        )
         wanted = current + quantity if adding else quantity
         if wanted > product.stock:
             messages.error(request, f"Only {product.stock} of “{product.name}” are in stock.")
@@ -82,7 +84,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if over_allowance:
         context["error"] = str(AllowanceExceeded(allowance, current.flower_grams))
     if request.method != "POST" or not form.is_valid() or over_allowance:
-        return render(request, "commerce/checkout.html", context, status=400 if request.method == "POST" else 200)
+        return render(
+            request, "commerce/checkout.html", context, status=400 if request.method == "POST" else 200
+        )
 
     if request.POST.get("step") != "place":
         context["idempotency_key"] = uuid.uuid4().hex

@@ -84,7 +84,9 @@ class ProductTeaserBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         request = (parent_context or {}).get("request")
         tenant = getattr(request, "tenant", None)
-        context["product"] = products_for_request(request).filter(sku=value["sku"]).first() if tenant else None
+        context["product"] = (
+            products_for_request(request).filter(sku=value["sku"]).first() if tenant else None
+        )
         return context
 
 
