@@ -32,7 +32,12 @@ def export_patient_orders(user) -> list[dict[str, Any]]:
                 "country": order.delivery_country,
             },
             "lines": [
-                {"sku": line.sku, "name": line.product_name, "quantity": line.quantity, "total": str(line.line_total)}
+                {
+                    "sku": line.sku,
+                    "name": line.product_name,
+                    "quantity": line.quantity,
+                    "total": str(line.line_total),
+                }
                 for line in order.lines.all()
             ],
             "timeline": [

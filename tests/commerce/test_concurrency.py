@@ -6,8 +6,9 @@ import threading
 from collections import Counter
 from decimal import Decimal
 
-import pytest
 from django.db import connection
+
+import pytest
 
 from commerce.models import Order, Product
 from commerce.orders import DeliveryAddress, place_order

@@ -110,7 +110,9 @@ def admin_client(client, user):
     return client
 
 
-def test_tenant_admin_manages_orders_and_sees_only_their_own(client, tenant_a, tenant_b, shop, patient, make_user):
+def test_tenant_admin_manages_orders_and_sees_only_their_own(
+    client, tenant_a, tenant_b, shop, patient, make_user
+):
     mine = order_for(tenant_a, patient, [(shop["kush"].pk, 1)])
     bravo_patient = make_patient(tenant_b, make_user, email="p@bravo.example")
     theirs = order_for(tenant_b, bravo_patient, [(shop["bravo"].pk, 1)])
@@ -129,7 +131,9 @@ def test_tenant_admin_manages_orders_and_sees_only_their_own(client, tenant_a, t
     assert refused.status_code == 200  # the form comes back with the error
     with tenant_scope(tenant_a):
         assert Order.objects.get(pk=mine.pk).status == OrderStatus.PENDING
-    moved = admin.post(f"/admin/snippets/commerce/order/edit/{mine.pk}/", {"status": "CONFIRMED", "note": "ok"})
+    moved = admin.post(
+        f"/admin/snippets/commerce/order/edit/{mine.pk}/", {"status": "CONFIRMED", "note": "ok"}
+    )
     assert moved.status_code == 302
     with tenant_scope(tenant_a):
         order = Order.objects.get(pk=mine.pk)
