@@ -19,7 +19,7 @@ from commerce.supplier import poll_open_orders
 from integrations.drgreen.credentials import store_credentials
 from integrations.drgreen.signing import generate_key_pair
 from sites.context import tenant_scope
-from tests.commerce.conftest import make_patient, shop  # noqa: F401 - fixture
+from tests.commerce.conftest import make_patient
 from tests.integrations.conftest import registration
 
 pytestmark = pytest.mark.django_db
@@ -215,10 +215,11 @@ def test_supplier_failure_is_recorded_retried_and_shown_to_staff(
 
 
 def test_orders_of_unconnected_tenants_are_not_mirrored(
-    tenant_b, shop, make_user, django_capture_on_commit_callbacks
+    tenant_b, make_user, django_capture_on_commit_callbacks
 ):
+    product = add_product(tenant_b, "Bravo Exclusive", currency="EUR", available_countries="PT")
     patient = make_patient(tenant_b, make_user, email="p@bravo.example")
     with django_capture_on_commit_callbacks(execute=True), tenant_scope(tenant_b):
         lisbon = DeliveryAddress("P", "Rua 1", "Lisboa", "1200", "PT")
-        order = place_order(tenant_b, patient, [(shop["bravo"].pk, 1)], lisbon).order
+        order = place_order(tenant_b, patient, [(product.pk, 1)], lisbon).order
     assert order.supplier_state == SupplierState.NOT_CONNECTED
