@@ -19,7 +19,7 @@ from commerce.supplier import poll_open_orders
 from integrations.drgreen.credentials import store_credentials
 from integrations.drgreen.signing import generate_key_pair
 from sites.context import tenant_scope
-from tests.commerce.conftest import make_patient
+from tests.commerce.conftest import add_product, make_patient
 from tests.integrations.conftest import registration
 
 pytestmark = pytest.mark.django_db
