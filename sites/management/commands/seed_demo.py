@@ -85,9 +85,12 @@ class Command(BaseCommand):
             user.set_password(demo.PASSWORD)
             user.save()
             if role == Role.PATIENT:
-                PatientProfile.objects.update_or_create(
+                profile, _ = PatientProfile.objects.update_or_create(
                     user=user, tenant=tenant, defaults={"kyc_status": demo.PATIENT_KYC[email]}
                 )
+                if profile.monthly_allowance_grams is None and profile.is_verified:
+                    profile.monthly_allowance_grams = demo.PATIENT_ALLOWANCE_GRAMS
+                    profile.save(update_fields=["monthly_allowance_grams", "updated_at"])
 
     def _content(self, tenant: Tenant) -> None:
         from commerce.models import Product
