@@ -99,8 +99,7 @@ def mirror_order(tenant, order_id: int) -> Order:
                     patient = client.get_client(client_id)
                     if not patient.cart_id:
                         raise DrGreenError("the supplier has no cart for this patient")
-                    if patient.cart_id:
-                        client.remove_from_cart(patient.cart_id)
+                    client.remove_from_cart(patient.cart_id)  # start from an empty supplier cart
                     client.add_to_cart(
                         patient.cart_id, [(line.drgreen_strain_id, line.supplier_grams) for line in lines]
                     )
