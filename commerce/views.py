@@ -73,6 +73,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "Please complete your consultation; we will let you know once you are verified.",
         )
         return redirect(_consultation_url())
+    key = request.POST.get("idempotency_key", "")
+    if request.method == "POST" and key:
+        # A repeated "Place order" (double click, reload): show the order it already made.
+        earlier = Order.objects.filter(user=request.user, idempotency_key=key[:128]).first()
+        if earlier is not None:
+            return redirect("storefront:order_confirmation", reference=earlier.reference)
     current = carts.get_cart(request)
     if not current:
         messages.info(request, "Your cart is empty: add products before checking out.")
@@ -107,7 +113,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             request.user,
             current.items(),
             address,
-            idempotency_key=request.POST.get("idempotency_key", ""),
+            idempotency_key=key,
             request=request,
         )
     except (OrderRefused, InsufficientStock, AllowanceExceeded, PlanLimitReached) as exc:
