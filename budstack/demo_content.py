@@ -39,7 +39,20 @@ PRODUCTS = [
     ("Sour Diesel Vape", "sativa", "vape", "70.0", "1.0", "55.00", "TH"),
     ("Calm Pastilles", "cbd", "edible", "0.5", "10.0", "18.00", "GB PT"),
     ("Northern Lights", "indica", "flower", "17.0", "0.4", "8.10", "GB PT"),
+    ("Lemon Haze Vape", "sativa", "vape", "65.0", "0.5", "52.00", "GB"),
 ]
+
+TERPENES = ["myrcene, caryophyllene", "limonene, pinene", "linalool, myrcene", "terpinolene, ocimene"]
+# Per form: THC/CBD unit, unit weight (g), unit volume (ml), grams of flower equivalent per unit.
+FORM_UNITS = {
+    "flower": ("%", "1", None, "1"),
+    "oil": ("%", None, "10", "2.5"),
+    "capsule": ("mg", None, None, "1.5"),
+    "vape": ("%", "0.5", None, "2"),
+    "edible": ("mg", None, None, "1"),
+}
+# Prescribed allowance of the verified demo patient (grams of flower equivalent / 30 days).
+PATIENT_ALLOWANCE_GRAMS = Decimal("30")
 
 # slug, title, summary, symptoms, evidence level, evidence notes, related product SKUs
 CONDITIONS = [
@@ -140,6 +153,12 @@ def product_rows():
             "price": Decimal(price),
             "available_countries": countries,
             "stock": 25 + index * 3,
+            "thc_unit": FORM_UNITS[form][0],
+            "cbd_unit": FORM_UNITS[form][0],
+            "unit_weight_grams": Decimal(FORM_UNITS[form][1]) if FORM_UNITS[form][1] else None,
+            "unit_volume_ml": Decimal(FORM_UNITS[form][2]) if FORM_UNITS[form][2] else None,
+            "flower_equivalent_grams": Decimal(FORM_UNITS[form][3]),
+            "terpenes": TERPENES[index % len(TERPENES)] if form in ("flower", "vape") else "",
         }
 
 

@@ -18,6 +18,7 @@ storefront_patterns = [
     path("auth/", include("sites.urls_auth")),
     path("cart/", commerce_views.cart, name="cart"),
     path("checkout/", commerce_views.checkout, name="checkout"),
+    path("checkout/done/<str:reference>/", commerce_views.order_confirmation, name="order_confirmation"),
     path("account/", site_views.account, name="account"),
     path("account/export/", kyc_account_views.export_data, name="account_export"),
     path("account/erase/", kyc_account_views.erase_account, name="account_erase"),

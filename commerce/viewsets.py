@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
@@ -12,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from commerce.models import Product
+from commerce.models.products import normalise_countries
 from sites.context import get_current_tenant
 
 
@@ -37,6 +40,20 @@ class ProductForm(WagtailAdminModelForm):
     def clean_slug(self) -> str:
         return self._clean_unique_in_tenant("slug")
 
+    def clean_available_countries(self) -> str:
+        value = normalise_countries(self.cleaned_data["available_countries"])
+        bad = [code for code in value.split() if not re.fullmatch(r"[A-Z]{2}", code)]
+        if bad:
+            raise forms.ValidationError(f"Not ISO alpha-2 country codes: {', '.join(bad)}.")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("publish_at"), data.get("unpublish_at")
+        if start and end and end <= start:
+            self.add_error("unpublish_at", "Must be after the publication time.")
+        return data
+
 
 class ProductViewSet(SnippetViewSet):
     model = Product
@@ -45,9 +62,18 @@ class ProductViewSet(SnippetViewSet):
     menu_name = "products"
     menu_order = 150
     add_to_admin_menu = True
-    list_display = ["name", "sku", "strain_type", "form", "price", "stock", "is_published"]
-    list_filter = ["strain_type", "form", "is_published"]
-    search_fields = ["name", "sku"]
+    list_display = [
+        "name",
+        "sku",
+        "strain_type",
+        "form",
+        "price",
+        "stock",
+        "is_published",
+        "available_countries",
+    ]
+    list_filter = ["strain_type", "form", "is_published", "currency"]
+    search_fields = ["name", "sku", "description", "terpenes"]
     ordering = ["name"]
     copy_view_enabled = False
 
@@ -58,14 +84,37 @@ class ProductViewSet(SnippetViewSet):
                 heading="Product",
             ),
             FieldRowPanel([FieldPanel("strain_type"), FieldPanel("form")]),
-            FieldRowPanel([FieldPanel("thc_percent"), FieldPanel("cbd_percent")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("thc_percent"),
+                    FieldPanel("thc_unit"),
+                    FieldPanel("cbd_percent"),
+                    FieldPanel("cbd_unit"),
+                ]
+            ),
+            FieldPanel("terpenes"),
+            FieldRowPanel(
+                [
+                    FieldPanel("unit_weight_grams"),
+                    FieldPanel("unit_volume_ml"),
+                    FieldPanel("flower_equivalent_grams"),
+                ]
+            ),
             FieldRowPanel([FieldPanel("price"), FieldPanel("currency"), FieldPanel("stock")]),
             FieldPanel("description"),
+            FieldRowPanel([FieldPanel("image"), FieldPanel("image_url")]),
+            FieldPanel("coa_document"),
             FieldPanel(
                 "available_countries",
                 help_text="Space-separated ISO country codes where it may be sold, e.g. “GB PT”.",
             ),
-            FieldPanel("is_published"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("is_published"),
+                    FieldRowPanel([FieldPanel("publish_at"), FieldPanel("unpublish_at")]),
+                ],
+                heading="Publication",
+            ),
         ],
         base_form_class=ProductForm,
     )

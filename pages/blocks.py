@@ -79,13 +79,14 @@ class ProductTeaserBlock(blocks.StructBlock):
         template = "blocks/product_teaser.html"
 
     def get_context(self, value, parent_context=None):
-        from commerce.models import Product
+        from commerce.catalog import products_for_request
 
         context = super().get_context(value, parent_context)
         request = (parent_context or {}).get("request")
         tenant = getattr(request, "tenant", None)
-        products = Product.objects.published().filter(sku=value["sku"])
-        context["product"] = products.available_in(tenant.country_code).first() if tenant else None
+        context["product"] = (
+            products_for_request(request).filter(sku=value["sku"]).first() if tenant else None
+        )
         return context
 
 

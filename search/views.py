@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from wagtail.models import Page
 
+from commerce.catalog import search_products
 from sites.decorators import storefront_view
 
 # Full-text backends give punctuation their own meaning (SQLite's FTS5 refuses a stray
@@ -21,8 +22,13 @@ def search_terms(query: str) -> str:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = Page.objects.none()
-    if search_terms(query):
+    products = []
+    terms = search_terms(query)
+    if terms:
         root = request.tenant.site.root_page
-        results = Page.objects.live().public().descendant_of(root, inclusive=True).search(search_terms(query))
+        results = Page.objects.live().public().descendant_of(root, inclusive=True).search(terms)
+        # Products are searched through the catalog's gating: a product not sold in this
+        # country is never found here.
+        products = list(search_products(request, terms)[:20])
     page = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"query": query, "results": page})
+    return render(request, "search/search.html", {"query": query, "results": page, "products": products})

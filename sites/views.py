@@ -11,10 +11,11 @@ from sites.decorators import storefront_view
 @storefront_view
 @login_required(login_url="storefront:login")
 def account(request: HttpRequest) -> HttpResponse:
+    from commerce.account import account_orders_context
     from kyc.models import PatientProfile
 
     profile = PatientProfile.objects.filter(user=request.user).first()
-    return render(request, "sites/account.html", {"profile": profile})
+    return render(request, "sites/account.html", {"profile": profile, **account_orders_context(request)})
 
 
 @storefront_view

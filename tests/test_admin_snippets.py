@@ -45,6 +45,17 @@ def product_form(world: World, **overrides) -> dict:
         "description": "",
         "available_countries": "GB",
         "is_published": "on",
+        "thc_unit": "%",
+        "cbd_unit": "%",
+        "flower_equivalent_grams": "1",
+        "terpenes": "",
+        "unit_weight_grams": "",
+        "unit_volume_ml": "",
+        "image": "",
+        "image_url": "",
+        "coa_document": "",
+        "publish_at": "",
+        "unpublish_at": "",
         **overrides,
     }
 

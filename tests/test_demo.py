@@ -104,7 +104,9 @@ def test_every_storefront_url_answers(demo, client, slug):
     )
     assert logged_in.status_code == 302
     for url in STOREFRONT_URLS:
-        response = client.get(f"/store/{slug}{url}")
+        # Checkout sends an empty cart back to the cart and a pending patient to the
+        # consultation; both end on a page.
+        response = client.get(f"/store/{slug}{url}", follow=url == "/checkout/")
         assert response.status_code == 200, (url, response.status_code)
     with tenant_scope(demo[slug]):
         product = Product.objects.available_in(demo[slug].country_code).first()
@@ -142,3 +144,44 @@ def test_demo_logins_work_where_they_belong(demo, client):
         "/store/greenleaf/auth/login/", {"username": "patient@greenleaf.test", "password": "budstack-demo"}
     )
     assert ok.status_code == 302
+
+
+def test_demo_patients_order_or_are_sent_to_the_consultation(demo, client):
+    from commerce.models import Order
+
+    client.post("/store/healingbuds/age-check/", {"confirm": "yes"})
+    client.post(
+        "/store/healingbuds/auth/login/",
+        {"username": "patient@healingbuds.test", "password": "budstack-demo"},
+    )
+    with tenant_scope(demo["healingbuds"]):
+        product = Product.objects.available_in("GB").filter(form="flower").first()
+    client.post("/store/healingbuds/cart/", {"product": product.pk, "quantity": 2, "action": "add"})
+    address = {"name": "Pat", "line1": "1 Street", "city": "London", "postcode": "N1 1AA", "country": "GB"}
+    review = client.post("/store/healingbuds/checkout/", {**address, "step": "review"}).content.decode()
+    key = review.split('name="idempotency_key" value="')[1].split('"')[0]
+    placed = client.post("/store/healingbuds/checkout/", {**address, "step": "place", "idempotency_key": key})
+    assert placed.status_code == 302 and "/checkout/done/" in placed["Location"]
+    with tenant_scope(demo["healingbuds"]):
+        assert Order.objects.filter(lines__product=product).count() == 1
+
+    client.logout()
+    client.post("/store/greenleaf/age-check/", {"confirm": "yes"})
+    client.post(
+        "/store/greenleaf/auth/login/", {"username": "patient@greenleaf.test", "password": "budstack-demo"}
+    )
+    response = client.get("/store/greenleaf/checkout/", follow=True)
+    assert response.redirect_chain[-1][0].endswith("/consultation/")
+    assert "verified can order" in response.content.decode()
+
+
+def test_a_product_gated_out_of_portugal_cannot_be_seen_or_bought_at_greenleaf(demo, client):
+    client.post("/store/greenleaf/age-check/", {"confirm": "yes"})
+    with tenant_scope(demo["greenleaf"]):
+        gated = Product.objects.get(name="Critical Mass")
+    assert "PT" not in gated.available_countries.split()
+    assert client.get(f"/store/greenleaf/products/{gated.slug}/").status_code == 404
+    assert gated.name not in client.get("/store/greenleaf/products/?in_stock=on").content.decode()
+    assert gated.name not in client.get("/store/greenleaf/search/?q=critical").content.decode()
+    add = client.post("/store/greenleaf/cart/", {"product": gated.pk, "quantity": 1, "action": "add"})
+    assert add.status_code == 404

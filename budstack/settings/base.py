@@ -373,6 +373,8 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-requeue-stale": {"task": "integrations.webhooks.requeue_stale", "schedule": 300.0},
     "kyc-poll-pending": {"task": "kyc.poll_pending", "schedule": 300.0},
     "kyc-reminders": {"task": "kyc.send_reminders", "schedule": 3600.0},
+    "sync-drgreen-catalogs": {"task": "commerce.sync_drgreen", "schedule": 3600.0},
+    "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
 }
 
 # ---------------------------------------------------------------------------

@@ -89,12 +89,14 @@ class ConditionPage(StorefrontPage):
         from .wire import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
-        tenant = request.tenant
-        context["related_products"] = self.related_products.published().available_in(tenant.country_code)
+        from commerce.catalog import products_for_request
+
+        related = self.related_products.values("pk")
+        context["related_products"] = products_for_request(request).filter(pk__in=related)
         context["related_articles"] = (
             ArticlePage.objects.live().public().filter(conditions=self).order_by("-date")[:3]
         )
-        context["disclaimer"] = StorefrontSettings.for_tenant(tenant).medical_disclaimer
+        context["disclaimer"] = StorefrontSettings.for_tenant(request.tenant).medical_disclaimer
         return context
 
     def structured_data(self, request):

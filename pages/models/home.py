@@ -66,9 +66,9 @@ class HomePage(StorefrontPage):
         verbose_name = "storefront home"
 
     def shown_products(self, tenant):
-        from commerce.models import Product
+        from commerce.catalog import sellable_products
 
-        gated = Product.objects.published().available_in(tenant.country_code)
+        gated = sellable_products(tenant)
         chosen = gated.filter(pk__in=self.featured_products.values("pk"))
         return list(chosen[:FEATURED_PRODUCTS]) or list(gated.order_by("-pk")[:FEATURED_PRODUCTS])
 

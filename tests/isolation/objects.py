@@ -240,7 +240,62 @@ def make_webhook_attempt(tenant: Tenant) -> Made:
     return Made(attempt, excerpt)
 
 
+def _order(tenant: Tenant, marker: str):
+    from commerce.models import Order, OrderLine
+    from sites.models import Role, User
+
+    user = User.objects.create_user(f"buyer-{marker}@example.com", role=Role.PATIENT, tenant=tenant)
+    order = Order.objects.create(
+        reference=marker[:20],
+        user=user,
+        currency="GBP",
+        total=10,
+        delivery_name=f"Name {marker}",
+        delivery_line1="1 Secret Street",
+        delivery_city="Leak City",
+        delivery_postcode="L1 1LK",
+        delivery_country=tenant.country_code,
+    )
+    OrderLine.objects.create(
+        order=order, product_name=f"Line {marker}", sku="SKU", unit_price=10, quantity=1, line_total=10
+    )
+    return order
+
+
+def make_order(tenant: Tenant) -> Made:
+    marker = f"ORD-{tenant.slug}"
+    order = _order(tenant, marker)
+    return Made(order, marker)
+
+
+def make_order_line(tenant: Tenant) -> Made:
+    marker = f"OL-{tenant.slug}"
+    order = _order(tenant, marker)
+    return Made(order.lines.get(), f"Line {marker}")
+
+
+def make_order_event(tenant: Tenant) -> Made:
+    from commerce.models import OrderEvent
+
+    order = _order(tenant, f"OE-{tenant.slug}")
+    note = f"Secret note {tenant.slug}"
+    return Made(OrderEvent.objects.create(order=order, to_status="PENDING", note=note), note)
+
+
+def make_cart_item(tenant: Tenant) -> Made:
+    from commerce.models import CartItem
+    from sites.models import Role, User
+
+    product = make_product(tenant).obj
+    user = User.objects.create_user(f"cart-{tenant.slug}@example.com", role=Role.PATIENT, tenant=tenant)
+    return Made(CartItem.objects.create(user=user, product=product, quantity=3), product.name)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
+    "commerce.Order": make_order,
+    "commerce.OrderLine": make_order_line,
+    "commerce.OrderEvent": make_order_event,
+    "commerce.CartItem": make_cart_item,
     "tenancy.AuditLogEntry": make_audit_log_entry,
     "pages.StorefrontSettings": make_storefront_settings,
     "pages.NavigationMenu": make_navigation_menu,

@@ -106,7 +106,7 @@ class Command(BaseCommand):
         profile.submitted_at = timezone.now()
         profile.kyc_verified = verified
         if verified:
-            profile.monthly_allowance_grams = 30
+            profile.monthly_allowance_grams = demo.PATIENT_ALLOWANCE_GRAMS
         else:
             # Not registered with Dr. Green yet: the background sweep registers it when
             # the worker runs (the fake server of `make run` answers it).

@@ -10,7 +10,7 @@ from sites.rls import EnableTenantRLS
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0003_catalogpage_og_image'),
+        ('commerce', '0005_rls_carts_orders'),
         ('tenancy', '0012_user_session_epoch'),
     ]
 

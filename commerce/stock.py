@@ -1,0 +1,29 @@
+"""Stock moves as conditional UPDATEs, so concurrent orders can never oversell.
+
+``UPDATE ... SET stock = stock - n WHERE id = ... AND stock >= n`` is atomic in
+PostgreSQL: of two transactions racing for the last unit, the second waits on the row
+lock, re-evaluates the condition against the committed row and updates nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+
+from commerce.models import Product
+
+
+class InsufficientStock(Exception):
+    def __init__(self, product_name: str, wanted: int):
+        self.product_name, self.wanted = product_name, wanted
+        super().__init__(f"Insufficient stock: not enough “{product_name}” left for {wanted}.")
+
+
+def take(product: Product, quantity: int) -> None:
+    """Decrement ``product``'s stock by ``quantity`` or raise :class:`InsufficientStock`."""
+    updated = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    if updated != 1:
+        raise InsufficientStock(product.name, quantity)
+
+
+def give_back(product_id: int, quantity: int) -> None:
+    Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
