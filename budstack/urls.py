@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from budstack import health, views
+from budstack.ops import views as ops_views
 from commerce import views as commerce_views
 from pages import views as page_views
 from search import views as search_views
@@ -27,6 +28,7 @@ storefront_patterns = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "kyc.apps.KycConfig",
     "integrations.apps.IntegrationsConfig",
     "search.apps.SearchConfig",
+    "budstack.ops.apps.OpsConfig",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -62,7 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: names, times, counts and logs every request, whatever happens below it.
+    "budstack.ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "budstack.ops.middleware.BudStackCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sites.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "sites.context_processors.tenant",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -287,11 +294,24 @@ REST_FRAMEWORK = {
 # ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
+# LOG_FORMAT=json (production's default): one JSON object per line with request_id and
+# tenant (budstack.ops.logging); "plain" for reading in a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "budstack.ops.logging.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant)s] %(message)s"},
+        "json": {"()": "budstack.ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -300,8 +320,46 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # budstack.request logs every request itself, with its duration and tenant.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
     },
 }
+
+# ---------------------------------------------------------------------------
+# Content Security Policy (django-csp)
+# ---------------------------------------------------------------------------
+# Storefront pages run no inline script or style without the request's nonce: templates
+# write <script nonce="{{ request.csp_nonce }}">. The admin's looser policy is in
+# budstack.ops.middleware.BudStackCSPMiddleware.
+_CSP_EXTRA_IMG = env.list("CSP_IMG_SRC", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", *_CSP_EXTRA_IMG],
+        "font-src": ["'self'", "data:"],
+        # Embedded videos (after cookie consent) come from these players only.
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# ---------------------------------------------------------------------------
+# Metrics (Prometheus, /metrics)
+# ---------------------------------------------------------------------------
+# Scrapers present `Authorization: Bearer <METRICS_TOKEN>`, or connect directly (not via
+# the public proxy) from one of these networks.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
 
 # ---------------------------------------------------------------------------
 # Row-level security

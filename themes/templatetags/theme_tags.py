@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django import template
 from django.templatetags.static import static
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from themes.context import active_theme
@@ -64,4 +65,10 @@ def theme_css_variables(context) -> str:
         and TOKEN_VALUE_RE.fullmatch(value)
         and not set(value) & set(";{}<>\\")
     )
-    return mark_safe(f"<style>:root {{ {declarations} }}</style>")  # noqa: S308 - validated above
+    return mark_safe(f"<style{nonce_attribute(context)}>:root {{ {declarations} }}</style>")  # noqa: S308 - validated above
+
+
+def nonce_attribute(context) -> str:
+    """`` nonce="..."`` for the request's Content-Security-Policy, or nothing outside a request."""
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    return f' nonce="{escape(str(nonce))}"' if nonce else ""
