@@ -372,5 +372,8 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 # Periodic work (celery beat)
 # ---------------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
-    "publish-scheduled-pages": {"task": "pages.publish_scheduled", "schedule": 60.0},
+    "publish-scheduled-pages": {
+        "task": "pages.publish_scheduled",
+        "schedule": env.float("PUBLISH_SCHEDULED_INTERVAL", default=60.0),
+    },
 }
