@@ -35,6 +35,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     context = {
         "tenant_name": tenant.name if tenant else "BudStack",
         "theme": active_theme(),
-        "csp_nonce": getattr(request, "csp_nonce", ""),
+        "csp_nonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
     }
     return HttpResponse(loader.get_template("500.html").render(context), status=500)

@@ -70,5 +70,8 @@ def theme_css_variables(context) -> str:
 
 def nonce_attribute(context) -> str:
     """`` nonce="..."`` for the request's Content-Security-Policy, or nothing outside a request."""
-    nonce = getattr(context.get("request"), "csp_nonce", None)
-    return f' nonce="{escape(str(nonce))}"' if nonce else ""
+    lazy_nonce = getattr(context.get("request"), "csp_nonce", None)
+    # str() first: django-csp's lazy nonce is falsy until evaluated, and evaluating it is
+    # what puts it into the response's header.
+    nonce = str(lazy_nonce) if lazy_nonce is not None else ""
+    return f' nonce="{escape(nonce)}"' if nonce else ""
