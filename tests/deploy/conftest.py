@@ -143,7 +143,8 @@ def demo_database(fresh_database: Database) -> Database:
 SNAPSHOT_CODE = """
 import hashlib, json
 from sites.context import platform_scope
-from sites.models import Tenant
+from sites.models import Tenant, User
+from kyc.models import PatientProfile
 from wagtail.models import Page
 from integrations.models import DrGreenCredentials
 with platform_scope("deploy test snapshot"):
@@ -153,6 +154,12 @@ with platform_scope("deploy test snapshot"):
         ),
         "pages": sorted(
             [p.pk, p.url_path, p.title, p.live, str(p.go_live_at)] for p in Page.objects.all()
+        ),
+        "users": sorted(
+            [u.email, u.tenant.slug if u.tenant else "", u.role, u.password] for u in User.objects.select_related("tenant")
+        ),
+        "patients": sorted(
+            [p.tenant.slug, p.user.email, p.kyc_status] for p in PatientProfile.objects.select_related("tenant", "user")
         ),
         "credentials": sorted(
             [c.tenant.slug, c.api_key, hashlib.sha256(c.secret_key.encode()).hexdigest(), len(c.secret_key)]
