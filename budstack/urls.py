@@ -5,7 +5,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from budstack import health, views
+from budstack import health, storage, views
 from budstack.ops import views as ops_views
 from commerce import views as commerce_views
 from pages import views as page_views
@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
+    path("private-files/<str:token>/", storage.serve_private_file, name="private_file"),
     path("", include((storefront_patterns, "storefront"))),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
