@@ -55,6 +55,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	scripts/ensure-browser.sh
+	scripts/ensure-deploy-tools.sh
 	BUDSTACK_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest
 
 lint: $(STAMP)

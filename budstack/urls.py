@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from budstack import health, storage, views
+from budstack.ops import views as ops_views
 from commerce import views as commerce_views
 from integrations.webhooks import views as webhook_views
 from kyc import account_views as kyc_account_views
@@ -32,6 +33,7 @@ storefront_patterns = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("admin/", include(wagtailadmin_urls)),
     # Before any include of api/v1/, so the REST API's router can never shadow it.
     path(

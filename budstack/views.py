@@ -32,5 +32,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from themes.context import active_theme
 
     tenant = getattr(request, "tenant", None)
-    context = {"tenant_name": tenant.name if tenant else "BudStack", "theme": active_theme()}
+    context = {
+        "tenant_name": tenant.name if tenant else "BudStack",
+        "theme": active_theme(),
+        "csp_nonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
+    }
     return HttpResponse(loader.get_template("500.html").render(context), status=500)

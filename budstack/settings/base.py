@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 from budstack.storage import storages_setting
 
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "kyc.apps.KycConfig",
     "integrations.apps.IntegrationsConfig",
     "search.apps.SearchConfig",
+    "budstack.ops.apps.OpsConfig",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -64,7 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: names, times, counts and logs every request, whatever happens below it.
+    "budstack.ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "budstack.ops.middleware.BudStackCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -121,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "sites.context_processors.tenant",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -323,11 +330,24 @@ REST_FRAMEWORK = {
 # ---------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------
+# LOG_FORMAT=json (production's default): one JSON object per line with request_id and
+# tenant (budstack.ops.logging); "plain" for reading in a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "budstack.ops.logging.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant)s] %(message)s"},
+        "json": {"()": "budstack.ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -336,6 +356,9 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # budstack.request logs every request itself, with its duration and tenant.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
     },
 }
 
@@ -356,6 +379,39 @@ WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", defa
 # Inbound: HMAC secret shared with the Dr. Green relay, and the timestamp tolerance.
 DRGREEN_WEBHOOK_SECRET = env("DRGREEN_WEBHOOK_SECRET", default="")
 DRGREEN_WEBHOOK_TOLERANCE = env.int("DRGREEN_WEBHOOK_TOLERANCE", default=300)
+# Content Security Policy (django-csp)
+# ---------------------------------------------------------------------------
+# Storefront pages run no inline script or style without the request's nonce: templates
+# write <script nonce="{{ request.csp_nonce }}">. The admin's looser policy is in
+# budstack.ops.middleware.BudStackCSPMiddleware.
+_CSP_EXTRA_IMG = env.list("CSP_IMG_SRC", default=[])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", *_CSP_EXTRA_IMG],
+        "font-src": ["'self'", "data:"],
+        # Embedded videos (after cookie consent) come from these players only.
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+# ---------------------------------------------------------------------------
+# Metrics (Prometheus, /metrics)
+# ---------------------------------------------------------------------------
+# Scrapers present `Authorization: Bearer <METRICS_TOKEN>`, or connect directly (not via
+# the public proxy) from one of these networks.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
 
 # ---------------------------------------------------------------------------
 # Row-level security
@@ -368,13 +424,16 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 # Periodic work (celery beat)
 # ---------------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
-    "publish-scheduled-pages": {"task": "pages.publish_scheduled", "schedule": 60.0},
     # Webhook deliveries whose task was lost (broker restart) are sent again.
     "webhooks-requeue-stale": {"task": "integrations.webhooks.requeue_stale", "schedule": 300.0},
     "kyc-poll-pending": {"task": "kyc.poll_pending", "schedule": 300.0},
     "kyc-reminders": {"task": "kyc.send_reminders", "schedule": 3600.0},
     "sync-drgreen-catalogs": {"task": "commerce.sync_drgreen", "schedule": 3600.0},
     "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
+    "publish-scheduled-pages": {
+        "task": "pages.publish_scheduled",
+        "schedule": env.float("PUBLISH_SCHEDULED_INTERVAL", default=60.0),
+    },
 }
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django import template
 from django.templatetags.static import static
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from themes.context import active_theme
@@ -74,4 +75,13 @@ def theme_css_variables(context) -> str:
         and TOKEN_VALUE_RE.fullmatch(value)
         and not set(value) & set(";{}<>\\")
     )
-    return mark_safe(f"<style>:root {{ {declarations} }}</style>")  # noqa: S308 - validated above
+    return mark_safe(f"<style{nonce_attribute(context)}>:root {{ {declarations} }}</style>")  # noqa: S308 - validated above
+
+
+def nonce_attribute(context) -> str:
+    """`` nonce="..."`` for the request's Content-Security-Policy, or nothing outside a request."""
+    lazy_nonce = getattr(context.get("request"), "csp_nonce", None)
+    # str() first: django-csp's lazy nonce is falsy until evaluated, and evaluating it is
+    # what puts it into the response's header.
+    nonce = str(lazy_nonce) if lazy_nonce is not None else ""
+    return f' nonce="{escape(nonce)}"' if nonce else ""

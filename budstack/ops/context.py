@@ -1,0 +1,11 @@
+"""The request id of the unit of work being logged (a request, or a Celery task)."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+request_id_var: ContextVar[str] = ContextVar("budstack_request_id", default="")
+
+
+def current_request_id() -> str:
+    return request_id_var.get()
