@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from budstack import health, views
+from budstack.api.wagtail_v2 import router as wagtail_api_router
 from commerce import views as commerce_views
 from pages import views as page_views
 from search import views as search_views
@@ -28,6 +29,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's headless API names its own namespace, so it is mounted at the top level.
+    path("api/v2/", include((wagtail_api_router.get_urlpatterns(), "wagtailapi"), namespace="wagtailapi")),
+    path("api/", include(("budstack.api.urls", "api"))),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
     path("", include((storefront_patterns, "storefront"))),
