@@ -156,7 +156,17 @@ def make_audit_log_entry(tenant: Tenant) -> Made:
     return Made(entry, marker)
 
 
+def make_api_token(tenant: Tenant) -> Made:
+    from sites.models import Role, User
+    from sites.tokens import issue_token
+
+    user = User.objects.create_user(f"api-{tenant.slug}@example.com", role=Role.PATIENT, tenant=tenant)
+    issued = issue_token(user, name=f"Secret integration of {tenant.slug}")
+    return Made(issued.token, issued.token.name)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
+    "tenancy.ApiToken": make_api_token,
     "tenancy.AuditLogEntry": make_audit_log_entry,
     "pages.StorefrontSettings": make_storefront_settings,
     "pages.NavigationMenu": make_navigation_menu,
