@@ -106,7 +106,8 @@ class TenantAdminSerializer(serializers.ModelSerializer):
 
 
 class AuditLogEntrySerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Null for platform actions (super admins see those).
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     actor = serializers.CharField(source="actor_label", read_only=True)
 
     class Meta:
@@ -159,7 +160,7 @@ class IssuedTokenSerializer(ApiTokenSerializer):
     )
     token_type = serializers.CharField(read_only=True, default="Bearer")
     role = serializers.CharField(source="user.role", read_only=True)
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta(ApiTokenSerializer.Meta):
         fields = ["token", "token_type", "role", "tenant", *ApiTokenSerializer.Meta.fields]

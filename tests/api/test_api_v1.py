@@ -351,3 +351,10 @@ def test_unknown_routes_wrong_methods_and_crashes_answer_with_the_envelope(
     )
     assert b"database on fire" not in response.content and b"Traceback" not in response.content
     assert "trace-12345678" in caplog.text
+
+
+def test_a_cookie_bearing_delete_to_an_unknown_route_is_a_json_404(tenant_a):
+    # Found by schemathesis: the catch-all 404 answered CSRF's HTML page instead.
+    client = APIClient(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "whatever"
+    assert_envelope(client.delete("/api/v1/auth/tokens/0.5", HTTP_X_TENANT_SLUG="alpha"), 404, "NOT_FOUND")
