@@ -85,7 +85,7 @@ schema = schemathesis.openapi.from_dict(_served_schema())
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
