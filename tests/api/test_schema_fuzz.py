@@ -10,7 +10,7 @@ that the run fits in CI.
 from __future__ import annotations
 
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 import pytest
@@ -67,7 +67,8 @@ def test_the_served_schema_is_the_one_fuzzed(client):
 def callers(tenant_a, token_for) -> dict[str, dict[str, str]]:
     """Headers of each caller (every generated case is sent once per caller)."""
     # The WSGI handler runs in this thread, inside the test's transaction: it must not
-    # close the connection at the end of each request (Django's test client does the same).
+    # close the connection at the start or end of each request (Django's test client does the same).
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     headers = {"anonymous": {}}
     headers["super_admin"] = {"Authorization": f"Bearer {token_for(None, Role.SUPER_ADMIN)}"}
@@ -77,6 +78,7 @@ def callers(tenant_a, token_for) -> dict[str, dict[str, str]]:
             "X-Tenant-Slug": "alpha",
         }
     yield headers
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
