@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-__all__ = ["InvalidToken", "decrypt", "encrypt", "rotate"]
+__all__ = ["InvalidToken", "decrypt", "encrypt", "is_current", "rotate"]
 
 
 def _keys() -> tuple[str, ...]:
@@ -55,3 +55,12 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """The same plaintext re-encrypted under the first (newest) key."""
     return _fernet(_keys()).rotate(token.encode("ascii")).decode("ascii")
+
+
+def is_current(token: str) -> bool:
+    """True when ``token`` is already encrypted under the first (newest) key."""
+    try:
+        Fernet(_keys()[0]).decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True

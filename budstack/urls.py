@@ -5,7 +5,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from budstack import health, views
+from budstack import health, storage, views
 from budstack.api.wagtail_v2 import router as wagtail_api_router
 from commerce import views as commerce_views
 from pages import views as page_views
@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/", include(("budstack.api.urls", "api"))),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
+    path("private-files/<str:token>/", storage.serve_private_file, name="private_file"),
     path("", include((storefront_patterns, "storefront"))),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",

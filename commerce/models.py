@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -13,7 +12,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 
-from pages.models.base import StorefrontPage
+from pages.models.base import StorefrontPage, json_ld
 from sites.models import TenantScopedModel, TenantScopedQuerySet
 from sites.models.scoped import TenantScopedManager
 from sites.urls_helpers import tenant_absolute_url
@@ -119,6 +118,6 @@ class CatalogPage(RoutablePageMixin, StorefrontPage):
             context_overrides={
                 "product": product,
                 "canonical_url": canonical,
-                "structured_data": json.dumps(data),
+                "structured_data": json_ld(data),
             },
         )

@@ -6,11 +6,9 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -46,12 +44,23 @@ def tenant_sender(tenant: Tenant) -> tuple[str, list[str]]:
 
 
 def _send(request: HttpRequest, user: User, template: str, context: dict) -> None:
-    tenant = request.tenant
-    context = {"tenant": tenant, "user": user, **context}
-    subject = render_to_string(f"sites/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"sites/email/{template}.txt", context)
-    from_email, reply_to = tenant_sender(tenant)
-    EmailMessage(subject, body, from_email, [user.email], reply_to=reply_to).send()
+    from integrations.email import send_tenant_email
+
+    send_tenant_email(request.tenant, template, user.email, {"user": user, **context})
+
+
+def send_welcome(request: HttpRequest, user: User) -> None:
+    """Greet a patient whose account is confirmed and point them to the consultation."""
+    _send(
+        request,
+        user,
+        "welcome",
+        {
+            # A Wagtail page under the tenant's root: the script prefix keeps /store/<slug>/.
+            "consultation_url": request.build_absolute_uri(get_script_prefix() + "consultation/"),
+            "account_url": request.build_absolute_uri(reverse("storefront:account")),
+        },
+    )
 
 
 def register_patient(request: HttpRequest, data: dict) -> None:

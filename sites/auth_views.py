@@ -66,6 +66,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     user.is_active = True
     user.save(update_fields=["is_active"])
     login(request, user, backend="sites.auth_backends.TenantEmailBackend")
+    accounts.send_welcome(request, user)
     messages.success(request, "Your account is confirmed. Welcome!")
     return redirect("storefront:account")
 

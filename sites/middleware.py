@@ -22,6 +22,7 @@ PLATFORM_PREFIXES = (
     "static",
     "media",
     "theme-static",
+    "private-files",
 )
 # Admin views that must find accounts before anyone is logged in.
 ADMIN_AUTH_PATHS = ("/admin/login/", "/admin/password_reset/")

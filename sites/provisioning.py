@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
+from integrations.email import send_tenant_email
 from sites.accounts import make_token
 from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, Tenant, TenantGroup, User
@@ -199,12 +198,7 @@ def provision_tenant(spec: TenantSpec) -> ProvisionResult:
             create_storefront_defaults(tenant)
             admin = add_staff(tenant, spec.admin_email, Role.TENANT_ADMIN)
     url = set_password_url(admin)
-    send_mail(
-        f"Your {tenant.name} storefront on BudStack is ready",
-        render_to_string("sites/email/tenant_welcome.txt", {"tenant": tenant, "link": url}),
-        None,
-        [admin.email],
-    )
+    send_tenant_email(tenant, "set_password", admin.email, {"user": admin, "link": url})
     logger.info("provisioned tenant %s (site %s)", tenant.slug, site.pk)
     return ProvisionResult(tenant=tenant, admin=admin, set_password_url=url)
 

@@ -31,8 +31,9 @@ def counts() -> dict[str, int]:
         }
 
 
-def test_provision_creates_the_whole_tenant():
-    result = provision_tenant(TenantSpec("healing", "Healing Co", "gb", "sage", "Boss@Healing.example"))
+def test_provision_creates_the_whole_tenant(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = provision_tenant(TenantSpec("healing", "Healing Co", "gb", "sage", "Boss@Healing.example"))
     tenant = result.tenant
     assert tenant.country_code == "GB"
     home = tenant.site.root_page.specific

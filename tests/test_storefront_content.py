@@ -162,9 +162,12 @@ def contact_post(client, prefix="/store/alpha", age=10, **overrides):
     return client.post(f"{prefix}/contact/", {**form, **overrides})
 
 
-def test_contact_message_is_stored_for_the_tenant_and_emailed(client, tenant_a, tenant_b):
+def test_contact_message_is_stored_for_the_tenant_and_emailed(
+    client, tenant_a, tenant_b, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
-    response = contact_post(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = contact_post(client)
     assert response.status_code == 200 and "Thank you" in text(response)
     with tenant_scope(tenant_a):
         (submission,) = ContactSubmission.objects.all()
@@ -174,6 +177,8 @@ def test_contact_message_is_stored_for_the_tenant_and_emailed(client, tenant_a, 
         assert ContactSubmission.objects.count() == 0
     (email,) = mail.outbox
     assert email.to == ["owner@alpha.example"] and "Porto" in email.body
+    # The dispensary's reply goes to the person who wrote.
+    assert email.reply_to == ["ana@example.com"] and email.from_email.startswith("Alpha Dispensary <")
 
 
 @pytest.mark.parametrize(
@@ -184,10 +189,13 @@ def test_contact_message_is_stored_for_the_tenant_and_emailed(client, tenant_a, 
         pytest.param({"form_started": "forged"}, "reload the page", id="forged-token"),
     ],
 )
-def test_contact_spam_is_refused_and_nothing_stored(client, tenant_a, overrides, expected):
+def test_contact_spam_is_refused_and_nothing_stored(
+    client, tenant_a, overrides, expected, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     age = overrides.pop("age", 10)
-    response = contact_post(client, age=age, **overrides)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = contact_post(client, age=age, **overrides)
     assert response.status_code == 400 and expected in text(response)
     with tenant_scope(tenant_a):
         assert ContactSubmission.objects.count() == 0

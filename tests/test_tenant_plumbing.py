@@ -43,12 +43,15 @@ def test_cache_keys_never_collide_across_tenants(tenant_a, tenant_b):
         tenant_cache_key("menu")
 
 
-def test_patient_emails_come_from_their_dispensary(client, tenant_a, make_user):
+def test_patient_emails_come_from_their_dispensary(
+    client, tenant_a, make_user, django_capture_on_commit_callbacks
+):
     with tenant_scope(tenant_a):
         Branding.objects.filter(tenant=tenant_a).update(support_email="help@alpha.example")
     make_user(tenant_a, email="pat@example.com")
     mail.outbox.clear()
-    client.post("/store/alpha/auth/forgot-password/", {"email": "pat@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/store/alpha/auth/forgot-password/", {"email": "pat@example.com"})
     (message,) = mail.outbox
     assert message.from_email.startswith("Alpha Dispensary <")
     assert message.reply_to == ["help@alpha.example"]

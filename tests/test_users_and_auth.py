@@ -81,15 +81,18 @@ def test_staff_and_super_admins_log_in_to_the_admin(client, tenant_a, make_user)
         assert client.get("/admin/").status_code == 200
 
 
-def test_signup_confirms_by_email_and_reveals_nothing(client, tenant_a, tenant_b, make_user):
+def test_signup_confirms_by_email_and_reveals_nothing(
+    client, tenant_a, tenant_b, make_user, django_capture_on_commit_callbacks
+):
     make_user(tenant_a, email="taken@example.com")
     mail.outbox.clear()
     form = {
         "first_name": "Ana", "last_name": "Silva", "password1": "a-long-new-pass-91",
         "password2": "a-long-new-pass-91",
     }  # fmt: skip
-    fresh = client.post("/store/alpha/auth/signup/", {**form, "email": "new@example.com"})
-    taken = client.post("/store/alpha/auth/signup/", {**form, "email": "taken@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = client.post("/store/alpha/auth/signup/", {**form, "email": "new@example.com"})
+        taken = client.post("/store/alpha/auth/signup/", {**form, "email": "taken@example.com"})
     assert fresh.status_code == taken.status_code == 302
     assert fresh["Location"] == taken["Location"] == "/store/alpha/auth/signup/sent/"
     assert [m.to for m in mail.outbox] == [["new@example.com"], ["taken@example.com"]]
@@ -99,8 +102,13 @@ def test_signup_confirms_by_email_and_reveals_nothing(client, tenant_a, tenant_b
     assert not created.is_active
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     assert "/store/alpha/auth/confirm/" in link
-    confirmed = client.get(link.split("testserver", 1)[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.get(link.split("testserver", 1)[1])
     assert confirmed.status_code == 302
+    # Once confirmed, the patient is welcomed and pointed to the consultation.
+    welcome = mail.outbox[2]
+    assert welcome.to == ["new@example.com"] and welcome.subject == "Welcome to Alpha Dispensary"
+    assert "/store/alpha/consultation/" in welcome.body
     with tenant_scope(tenant_a):
         created.refresh_from_db()
     assert created.is_active
@@ -121,12 +129,16 @@ def test_signup_form_errors_are_shown(client, tenant_a):
         assert User.objects.filter(role=Role.PATIENT).count() == 0
 
 
-def test_password_reset_is_tenant_scoped_and_single_use(client, tenant_a, tenant_b, make_user):
+def test_password_reset_is_tenant_scoped_and_single_use(
+    client, tenant_a, tenant_b, make_user, django_capture_on_commit_callbacks
+):
     make_user(tenant_a, email="pat@example.com")
     mail.outbox.clear()
-    client.post("/store/bravo/auth/forgot-password/", {"email": "pat@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/store/bravo/auth/forgot-password/", {"email": "pat@example.com"})
     assert mail.outbox == []
-    answer = client.post("/store/alpha/auth/forgot-password/", {"email": "pat@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/store/alpha/auth/forgot-password/", {"email": "pat@example.com"})
     assert "If an account exists" in answer.content.decode()
     link = re.search(r"https?://testserver(\S+)", mail.outbox[0].body).group(1)
     assert link.startswith("/store/alpha/auth/reset-password/")

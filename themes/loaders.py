@@ -17,7 +17,7 @@ from themes.engine import restricted_engine
 from themes.registry import default_theme_templates_dir
 
 THEMEABLE = ("base.html", "404.html", "pages/", "blocks/", "commerce/", "kyc/", "search/", "sites/auth/",
-             "sites/account.html", "sites/email/", "themes/partials/")  # fmt: skip
+             "sites/account.html", "emails/", "themes/partials/")  # fmt: skip
 
 
 def is_themeable(template_name: str) -> bool:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import environ
 
+from budstack.storage import storages_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -122,15 +124,23 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'budstack.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before each request reuses it, so a database restart
+# costs one reconnect instead of errors until the workers are restarted.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "budstack.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "budstack",
+            # A dead Redis must cost milliseconds, not a hung request: see budstack/cache.py.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
 else:
@@ -218,22 +228,25 @@ THEME_CACHE_DIR = env("THEME_CACHE_DIR", default=str(VAR_DIR / "theme-cache"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
+# Private files (KYC uploads, exports, private certificates): never public, served only
+# through signed URLs that expire (budstack.storage.private_storage()).
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default="") or str(VAR_DIR / "private")
+PRIVATE_URL_EXPIRY = env.int("PRIVATE_URL_EXPIRY", default=300)
 AWS_STORAGE_BUCKET_NAME = env("AWS_BUCKET_NAME", default="")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-if AWS_STORAGE_BUCKET_NAME:
-    AWS_LOCATION = env("AWS_FOLDER_PREFIX", default="")
-    AWS_S3_REGION_NAME = env("AWS_REGION", default="") or None
-    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
-    AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
-    AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = True
-    AWS_S3_FILE_OVERWRITE = False
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
-
+STORAGES = storages_setting(
+    bucket=AWS_STORAGE_BUCKET_NAME,
+    prefix=env("AWS_FOLDER_PREFIX", default=""),
+    private_prefix=env("AWS_PRIVATE_FOLDER_PREFIX", default=""),
+    region=env("AWS_REGION", default=""),
+    endpoint_url=env("AWS_S3_ENDPOINT_URL", default=""),
+    access_key=env("AWS_ACCESS_KEY_ID", default=""),
+    secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+    # Off when the media prefix is publicly readable (bucket policy or a CDN domain):
+    # then image URLs are plain and cacheable.
+    signed_media_urls=env.bool("AWS_QUERYSTRING_AUTH", default=True),
+    custom_domain=env("AWS_S3_CUSTOM_DOMAIN", default=""),
+    private_expiry=PRIVATE_URL_EXPIRY,
+)
 # ---------------------------------------------------------------------------
 # Email
 # ---------------------------------------------------------------------------
@@ -241,9 +254,16 @@ EMAIL_FROM = env("EMAIL_FROM", default="BudStack <no-reply@budstack.test>")
 DEFAULT_FROM_EMAIL = EMAIL_FROM
 SERVER_EMAIL = EMAIL_FROM
 if env("EMAIL_SERVER", default=""):
-    vars().update(env.email_url("EMAIL_SERVER"))
+    from budstack.email_url import parse_email_url
+
+    vars().update(parse_email_url(env("EMAIL_SERVER")))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Delivery (integrations.tasks.deliver_email) retries a failed SMTP conversation this
+# many times, waiting base * 2**attempt seconds (with jitter, at most the max) between.
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=8)
+EMAIL_RETRY_BASE_DELAY = env.float("EMAIL_RETRY_BASE_DELAY", default=30.0)
+EMAIL_RETRY_MAX_DELAY = env.float("EMAIL_RETRY_MAX_DELAY", default=3600.0)
 
 # ---------------------------------------------------------------------------
 # Wagtail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -10,8 +11,8 @@ from sites.context import tenant_scope
 
 from .breaker import CircuitBreaker
 from .client import DrGreenClient, RetryPolicy
-from .errors import NotConfigured
-from .signing import KeyPair, generate_key_pair, load_api_key, load_secret_key
+from .errors import AuthError, DrGreenError, NotConfigured, Unavailable
+from .signing import KeyPair, generate_key_pair, load_api_key, load_secret_key, sign, verify
 
 if TYPE_CHECKING:
     from integrations.models import DrGreenCredentials
@@ -89,3 +90,48 @@ def generate_credentials(tenant: Tenant, **fields: Any) -> tuple[DrGreenCredenti
     """Store a fresh key pair for ``tenant`` (demo tenants; the fake server accepts any key)."""
     pair = generate_key_pair()
     return store_credentials(tenant, pair.api_key, pair.secret_key, **fields), pair
+
+
+def keys_match(api_key: str, secret_key: str) -> bool:
+    """True when ``secret_key`` signs what ``api_key`` verifies (the two halves of one pair)."""
+    probe = "budstack key pair check"
+    return verify(probe, sign(probe, secret_key), api_key)
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    ok: bool
+    message: str
+    base_url: str
+
+
+def check_connection(tenant: Tenant) -> ConnectionCheck:
+    """One signed, read-only call with the tenant's credentials: are they accepted?
+
+    Tried once with a short deadline (an admin is waiting for the answer); the outcome
+    is described in words a dispensary owner can act on.
+    """
+    try:
+        client = client_for_tenant(
+            tenant, retry=RetryPolicy(attempts=1), deadline=min(settings.DRGREEN_DEADLINE, 8)
+        )
+    except NotConfigured as exc:
+        return ConnectionCheck(False, f"Not configured: {exc.message}.", settings.DRGREEN_API_URL)
+    base_url = client.base_url
+    try:
+        with client:
+            page = client.list_strains(tenant.country_code, take=1)
+    except AuthError:
+        message = "Dr. Green refused the key pair (wrong API key or secret key)."
+    except Unavailable as exc:
+        message = f"Dr. Green could not be reached: {exc.message}."
+    except DrGreenError as exc:
+        message = f"Dr. Green answered with an error: {exc.message}."
+    else:
+        count = page.meta.item_count
+        return ConnectionCheck(
+            True,
+            f"Connected: {count} strain{'s' if count != 1 else ''} available in {tenant.country_code}.",
+            base_url,
+        )
+    return ConnectionCheck(False, message, base_url)

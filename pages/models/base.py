@@ -11,6 +11,17 @@ from wagtail.models import Page
 
 from sites.urls_helpers import tenant_absolute_url
 
+# JSON-LD sits inside a <script> element, where "</script>" in any string value (a title
+# an editor typed, a product name from the supplier) would end the element and start
+# markup. "<", ">" and "&" only ever occur inside JSON strings, so escaping them as
+# unicode escapes keeps the data identical for parsers and inert for the HTML parser.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> str:
+    """Serialise structured data for a ``<script type="application/ld+json">`` element."""
+    return json.dumps(data).translate(_SCRIPT_ESCAPES)
+
 
 class StorefrontPage(Page):
     """Abstract base of the storefront's page types."""
@@ -64,5 +75,5 @@ class StorefrontPage(Page):
         if tenant is not None:
             context["canonical_url"] = self.canonical_url(tenant)
             data = self.structured_data(request)
-            context["structured_data"] = json.dumps(data) if data else ""
+            context["structured_data"] = json_ld(data) if data else ""
         return context

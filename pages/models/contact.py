@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.template.response import TemplateResponse
+from django.urls import get_script_prefix, reverse
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -13,6 +15,14 @@ from pages import contact
 from sites.models import TenantScopedModel
 
 from .base import StorefrontPage
+
+
+def tenant_admin_url(name: str, *args) -> str:
+    """An absolute admin URL, even while a ``/store/<slug>/`` request set the script prefix."""
+    path, prefix = reverse(name, args=args), get_script_prefix()
+    if prefix != "/" and path.startswith(prefix):
+        path = "/" + path.removeprefix(prefix)
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 class ContactFormField(AbstractFormField):
@@ -63,6 +73,35 @@ class ContactPage(AbstractEmailForm, StorefrontPage):
         for name in (contact.HONEYPOT_FIELD, contact.TIMESTAMP_FIELD):
             form.cleaned_data.pop(name, None)
         return super().process_form_submission(form)
+
+    def send_mail(self, form):
+        """Email the message to the dispensary from its own name (integrations.email)."""
+        from integrations.email import send_tenant_email
+        from sites.context import get_current_tenant
+
+        tenant = get_current_tenant()
+        if tenant is None:
+            return
+        addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
+        fields = []
+        for field in form:
+            if field.name not in form.cleaned_data:
+                continue
+            value = form.cleaned_data[field.name]
+            fields.append((str(field.label), ", ".join(value) if isinstance(value, list) else str(value)))
+        submitter = form.cleaned_data.get("email")
+        send_tenant_email(
+            tenant,
+            "contact_form",
+            addresses,
+            {
+                "subject": self.subject,
+                "fields": fields,
+                "submissions_url": tenant_admin_url("wagtailforms:list_submissions", self.pk),
+            },
+            # The dispensary answers the person who wrote, not itself.
+            reply_to=[submitter] if submitter else None,
+        )
 
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
