@@ -66,10 +66,6 @@ def test_the_served_schema_is_the_one_fuzzed(client):
 @pytest.fixture
 def callers(tenant_a, token_for) -> dict[str, dict[str, str]]:
     """Headers of each caller (every generated case is sent once per caller)."""
-    # The WSGI handler runs in this thread, inside the test's transaction: it must not
-    # close the connection at the start or end of each request (Django's test client does the same).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     headers = {"anonymous": {}}
     headers["super_admin"] = {"Authorization": f"Bearer {token_for(None, Role.SUPER_ADMIN)}"}
     for role in (Role.PATIENT, Role.TENANT_ADMIN):
@@ -77,6 +73,11 @@ def callers(tenant_a, token_for) -> dict[str, dict[str, str]]:
             "Authorization": f"Bearer {token_for(tenant_a, role)}",
             "X-Tenant-Slug": "alpha",
         }
+    # The WSGI handler runs in this thread, inside the test's transaction: it must not
+    # close the connection at the start or end of each request (Django's test client does the same).
+    # (After the tokens: Django's test client reconnects the handlers after each request.)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     yield headers
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

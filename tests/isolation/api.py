@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rest_framework.test import APIClient
 
+from sites.context import tenant_scope
 from tests.isolation.probes import probe
 
 
@@ -181,7 +182,8 @@ def probe_tenant_branding(w: ApiWorld) -> None:
         "/api/v1/tenant/branding", {"tagline": "hijacked"}, format="json"
     )
     _shut(response, (401, 403))
-    branding.refresh_from_db()
+    with tenant_scope(w.bravo):
+        branding.refresh_from_db()
     assert branding.tagline != "hijacked"
     _no_leak(w, w.as_alpha_caller().get("/api/v1/tenant/branding"))
 
