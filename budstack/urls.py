@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from budstack import health, storage, views
+from budstack.api.wagtail_v2 import router as wagtail_api_router
 from budstack.ops import views as ops_views
 from commerce import views as commerce_views
 from integrations.webhooks import views as webhook_views
@@ -41,6 +42,9 @@ urlpatterns = [
         webhook_views.drgreen_webhook,
         name="drgreen_inbound_webhook",
     ),
+    # Wagtail's headless API names its own namespace, so it is mounted at the top level.
+    path("api/v2/", include((wagtail_api_router.get_urlpatterns(), "wagtailapi"), namespace="wagtailapi")),
+    path("api/", include(("budstack.api.urls", "api"))),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
     path("private-files/<str:token>/", storage.serve_private_file, name="private_file"),

@@ -62,6 +62,8 @@ class TenantMiddleware:
             else:
                 resolution = resolve_request(request)
         except TenantNotFound:
+            if segment in HEADER_TENANT_PREFIXES:
+                return api_error(request, 404, "TENANT_NOT_FOUND", "There is no dispensary by that name.")
             return tenant_not_found(request)
 
         tenant = resolution.tenant
@@ -70,6 +72,10 @@ class TenantMiddleware:
         request.tenant = tenant
         request.tenant_url_style = resolution.style
         if not tenant.is_active:
+            if segment in HEADER_TENANT_PREFIXES:
+                return api_error(
+                    request, 403, "TENANT_SUSPENDED", "This dispensary is suspended on BudStack."
+                )
             return tenant_unavailable(request, tenant)
         # Wagtail asks Site.find_for_request(); answer it once, from the tenant.
         request._wagtail_site = tenant.site
@@ -132,6 +138,13 @@ class TenantScopeMiddleware:
         from sites.admin_guard import guard_admin_view
 
         return guard_admin_view(request, request.resolver_match)
+
+
+def api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """API callers get the API's JSON error envelope rather than a storefront page."""
+    from budstack.api.errors import error_response
+
+    return error_response(request, status, code, message)
 
 
 def tenant_not_found(request: HttpRequest) -> HttpResponse:

@@ -29,6 +29,15 @@ def locked_out(request: HttpRequest, credentials: dict | None, *args, **kwargs) 
     from django.conf import settings
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path_info.startswith("/api/"):
+        from budstack.api.errors import error_response
+
+        response = error_response(
+            request, 429, "ACCOUNT_LOCKED", "Too many failed sign-ins: try again later.",
+            {"retry_after": int(settings.AXES_COOLOFF_TIME.total_seconds())},
+        )  # fmt: skip
+        response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        return response
     template = (
         "sites/auth/locked_out.html" if getattr(request, "tenant", None) else "sites/admin/locked_out.html"
     )

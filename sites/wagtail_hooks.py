@@ -24,14 +24,19 @@ from sites.admin_permissions import (
     TENANT_ADMIN_EDITS_BRANDING,
     TenantRolePolicy,
 )
+from sites.admin_tokens import SUPER_ADMIN_TOKEN_ACTIONS, TENANT_ADMIN_REVOKES_TOKENS, ApiTokenViewSet
 from sites.admin_viewsets import BrandingViewSet
-from sites.models import AuditLogEntry, Branding
+from sites.models import ApiToken, AuditLogEntry, Branding
 
 register_permission_policy(
     Branding, TenantRolePolicy(Branding, TENANT_ADMIN_EDITS_BRANDING, SUPER_ADMIN_BRANDING_ACTIONS)
 )
 register_permission_policy(
     AuditLogEntry, TenantRolePolicy(AuditLogEntry, AUDIT_LOG_READERS, SUPER_ADMIN_AUDIT_ACTIONS)
+)
+
+register_permission_policy(
+    ApiToken, TenantRolePolicy(ApiToken, TENANT_ADMIN_REVOKES_TOKENS, SUPER_ADMIN_TOKEN_ACTIONS)
 )
 
 # Reports tenant staff are not offered (see sites.admin_guard.SUPER_ADMIN_VIEWS).
@@ -46,6 +51,11 @@ def register_branding_viewset() -> BrandingViewSet:
 @hooks.register("register_admin_viewset")
 def register_audit_log_viewset() -> AuditLogViewSet:
     return AuditLogViewSet("audit-log")
+
+
+@hooks.register("register_admin_viewset")
+def register_api_token_viewset() -> ApiTokenViewSet:
+    return ApiTokenViewSet("api-tokens")
 
 
 # After Wagtail's own default page viewset (order 0), so that this one replaces it.

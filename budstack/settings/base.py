@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -323,8 +325,51 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # REST framework
 # ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "budstack.api.authentication.BearerTokenAuthentication",
+        "budstack.api.authentication.TenantSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "budstack.api.throttling.TenantThrottle",
+        "budstack.api.throttling.CallerThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "budstack.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "budstack.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "budstack.api.schema.BudStackAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per window ("N/s|m|h|d"). Per tenant (all its callers together), per signed-in
+# user by role, per address for anonymous callers, and per address on sign-in.
+BUDSTACK_API_THROTTLE_RATES = {
+    "tenant": env("API_THROTTLE_TENANT", default="3000/min"),
+    "anon": env("API_THROTTLE_ANON", default="60/min"),
+    "patient": env("API_THROTTLE_PATIENT", default="120/min"),
+    "staff": env("API_THROTTLE_STAFF", default="600/min"),
+    "auth": env("API_THROTTLE_AUTH", default="10/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BudStack API",
+    "DESCRIPTION": (
+        "REST API v1 of BudStack. Name the dispensary with its host or the `X-Tenant-Slug` header; "
+        "authenticate with the session or `Authorization: Bearer <token>` from `POST /api/v1/auth/token`. "
+        "Every error is `{error, code, details, timestamp}`; lists are paginated."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["budstack.api.schema.only_api_v1"],
 }
 
 # ---------------------------------------------------------------------------

@@ -45,3 +45,7 @@ if APP_DATABASE_URL:
 # Most admin tests sign super admins in with force_login; the two-factor tests
 # (tests/test_account_security.py) switch the requirement back on.
 BUDSTACK_REQUIRE_2FA_FOR_SUPERADMINS = False
+
+# Generous API limits so that suites of requests from one address are not throttled;
+# the throttling tests set their own.
+BUDSTACK_API_THROTTLE_RATES = dict.fromkeys(("tenant", "anon", "patient", "staff", "auth"), "100000/min")

@@ -10,9 +10,11 @@ from .scoped import (
     tenant_owned_models,
 )
 from .tenant import Tenant
+from .tokens import ApiToken
 from .users import STAFF_ROLES, Role, User
 
 __all__ = [
+    "ApiToken",
     "STAFF_ROLES",
     "AuditLogEntry",
     "Branding",

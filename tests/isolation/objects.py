@@ -291,11 +291,21 @@ def make_cart_item(tenant: Tenant) -> Made:
     return Made(CartItem.objects.create(user=user, product=product, quantity=3), product.name)
 
 
+def make_api_token(tenant: Tenant) -> Made:
+    from sites.models import Role, User
+    from sites.tokens import issue_token
+
+    user = User.objects.create_user(f"api-{tenant.slug}@example.com", role=Role.PATIENT, tenant=tenant)
+    issued = issue_token(user, name=f"Secret integration of {tenant.slug}")
+    return Made(issued.token, issued.token.name)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "commerce.Order": make_order,
     "commerce.OrderLine": make_order_line,
     "commerce.OrderEvent": make_order_event,
     "commerce.CartItem": make_cart_item,
+    "tenancy.ApiToken": make_api_token,
     "tenancy.AuditLogEntry": make_audit_log_entry,
     "pages.StorefrontSettings": make_storefront_settings,
     "pages.NavigationMenu": make_navigation_menu,

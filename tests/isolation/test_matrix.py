@@ -127,13 +127,82 @@ def test_another_tenants_pages_cannot_be_reached_below_this_tenant(
     assert browser.get("/store/alpha/conditions/bravo-only/").status_code == 404
 
 
+def _api_routes(patterns, prefix: str = ""):
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _api_routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
 def test_api_endpoints_are_all_probed():
-    """Every /api/ route must be listed in tests/isolation/api.py once it exists."""
+    """Every /api/ route, however deeply included, must be listed in tests/isolation/api.py."""
     from tests.isolation import api
 
-    routes = sorted(
-        str(pattern.pattern)
-        for pattern in get_resolver().url_patterns
-        if str(pattern.pattern).startswith("api/")
-    )
+    routes = sorted(route for route in _api_routes(get_resolver().url_patterns) if route.startswith("api/"))
+    assert routes, "the API is mounted below /api/"
     assert set(routes) <= set(api.PROBED_ROUTES), "add isolation probes for the new API routes"
+
+
+@pytest.fixture
+def api_world_for(tenant_a, tenant_b, make_user):
+    """Tenant B's objects of every kind the API serves, and a caller of tenant A."""
+    from rest_framework.test import APIClient
+
+    from sites.tokens import issue_token
+    from tests.isolation.api import ApiWorld
+
+    def token(tenant, role):
+        user = make_user(tenant, role, email=f"api-{role.lower()}@{tenant.slug}.example")
+        response = APIClient().post(
+            "/api/v1/auth/token", {"email": user.email, "password": PASSWORD}, HTTP_X_TENANT_SLUG=tenant.slug
+        )
+        assert response.status_code == 201, response.content
+        return response.json()["token"]
+
+    def build(role) -> ApiWorld:
+        objects = {label.split(".")[1].lower(): make(label, tenant_b) for label in (
+            "commerce.Product", "tenancy.AuditLogEntry", "tenancy.Branding", "media.TenantImage",
+            "media.TenantDocument")}  # fmt: skip
+        bravo_patient = make_user(tenant_b, Role.PATIENT, email="api-patient-only@bravo.example")
+        with tenant_scope(tenant_b):
+            bravo_token = issue_token(
+                make_user(tenant_b, Role.EDITOR, email="api-editor@bravo.example")
+            ).token
+            home = tenant_b.site.root_page.specific
+        world = ApiWorld(
+            alpha=tenant_a,
+            bravo=tenant_b,
+            bravo_admin_token=token(tenant_b, Role.TENANT_ADMIN),
+            caller_token=token(tenant_a, role) if role else None,
+            objects={
+                "product": objects["product"].obj,
+                "audit": objects["auditlogentry"].obj,
+                "branding": objects["branding"].obj,
+                "images": objects["tenantimage"].obj,
+                "documents": objects["tenantdocument"].obj,
+                "pages": home,
+                "token": bravo_token,
+                "bravo_patient": bravo_patient,
+            },
+            markers=[made.marker for made in objects.values()] + [bravo_token.prefix],
+        )
+        return world
+
+    return build
+
+
+@pytest.mark.parametrize("role", STOREFRONT_ROLES, ids=role_id)
+def test_api_routes_show_nothing_of_another_tenant(role, api_world_for):
+    """One world per role (tenants are slow to provision), every route probed in it."""
+    from tests.isolation.api import PROBES
+
+    world = api_world_for(role)
+    for route, check in sorted(PROBES.items()):
+        try:
+            check(world)
+        except AssertionError as error:
+            raise AssertionError(f"{route}: {error}") from error
