@@ -60,8 +60,15 @@ def page_cache_key(request: HttpRequest, tenant, style: str, gate_passed: bool) 
     )
 
 
-def _hit(stored: tuple[bytes, dict[str, str]]) -> HttpResponse:
-    content, headers = stored
+def _hit(stored: tuple, request: HttpRequest) -> HttpResponse:
+    content, headers, nonce = (*stored, None)[:3]
+    if nonce:
+        # The stored page's inline styles carry the nonce it was rendered with: the CSP
+        # header of this answer must name that one (django-csp reads it from here). A
+        # fresh nonce would block them, and rewriting the body would break the ETag that
+        # browsers revalidate with. The nonce was generated for the first render and is
+        # shared only by visitors of this cached entry, which is the same page for all.
+        request._csp_nonce = nonce
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
@@ -119,14 +126,15 @@ class PageCacheMiddleware:
         )
         stored = cache.get(key)
         if stored is not None:
-            return _hit(stored)
+            return _hit(stored, request)
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
             # Hashed once here, not on every hit by ConditionalGetMiddleware.
             if not response.has_header("ETag"):
                 set_response_etag(response)
             headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), seconds)
+            nonce = getattr(request, "_csp_nonce", None)
+            cache.set(key, (response.content, headers, nonce if isinstance(nonce, str) else None), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -160,5 +168,5 @@ class EarlyPageCacheMiddleware:
             if tenant is not None and tenant.is_active and resolution.style in STOREFRONT_STYLES:
                 stored = cache.get(page_cache_key(request, tenant, resolution.style, gate_passed=False))
                 if stored is not None:
-                    return _hit(stored)
+                    return _hit(stored, request)
         return self.get_response(request)
