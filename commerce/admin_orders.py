@@ -33,7 +33,7 @@ class OrderSummaryPanel(Panel):
             order = self.instance
             context.update(
                 order=order,
-                lines=list(order.lines.all()),
+                lines=list(order.lines.select_related("batch")),
                 events=list(order.events.all()),
             )
             return context

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 
 from commerce import stock
 from commerce.allowance import check_allowance
 from commerce.catalog import sellable_products
-from commerce.models import Order, OrderEvent, OrderLine, OrderStatus, SupplierState
+from commerce.models import Batch, Order, OrderEvent, OrderLine, OrderStatus, SupplierState
 from commerce.order_status import RETURNS_STOCK, check_transition
+from commerce.traceability.chain import record_dispensed
 from integrations.events import emit_event
 from sites.audit import record_audit
 from sites.limits import check_order_limit
@@ -175,6 +177,7 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
             line_total=(product.price * quantity).quantize(CENT),
             flower_grams=product.flower_equivalent_grams * quantity,
             supplier_grams=(product.unit_weight_grams or product.flower_equivalent_grams) * quantity,
+            batch=current_batch(product),
         )
     OrderEvent.objects.create(
         tenant=tenant, order=order, to_status=OrderStatus.PENDING, actor=user, actor_label=_label(user)
@@ -279,5 +282,20 @@ def transition(
         "order.status_changed",
         {**order_payload(locked), "previous_status": previous},
     )
+    if target == OrderStatus.DELIVERED:
+        _record_dispensed(locked, actor)
     order.status = locked.status
     return locked
+
+
+def current_batch(product) -> Batch | None:
+    """The batch a new order of ``product`` is dispensed from: the most recently produced."""
+    return (
+        Batch.objects.filter(product=product).order_by(F("produced_on").desc(nulls_last=True), "-pk").first()
+    )
+
+
+def _record_dispensed(order: Order, actor) -> None:
+    """Each delivered line leaves a "dispensed" event, by order reference, on its batch's ledger."""
+    for line in order.lines.exclude(batch=None).select_related("batch"):
+        record_dispensed(line.batch, order_reference=order.reference, quantity=line.quantity, actor=actor)

@@ -103,6 +103,11 @@ class OrderLine(TenantScopedModel):
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
     flower_grams = models.DecimalField(max_digits=10, decimal_places=3, default=Decimal("0"))
     supplier_grams = models.DecimalField(max_digits=10, decimal_places=3, default=Decimal("0"))
+    # The batch the units come from: its public ledger page is the patient's proof of
+    # origin, and delivery appends a "dispensed" event to it.
+    batch = models.ForeignKey(
+        "commerce.Batch", null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -189,3 +189,33 @@ def test_data_rights_export_and_anonymise(tenant_a, shop, patient):
         order.refresh_from_db()
         assert order.user_id is None and order.delivery_name == "" and order.email == ""
         assert order.total == Decimal("17.00")  # the sale itself stays on the books
+
+
+def test_orders_link_the_batch_and_delivery_extends_its_ledger(client, tenant_a, shop, patient, make_user):
+    import datetime as dt
+
+    from commerce.models import Batch
+    from commerce.traceability.chain import append_event, verify_chain
+
+    with tenant_scope(tenant_a):
+        older = Batch.objects.create(code="PK-OLD", product=shop["kush"], produced_on=dt.date(2026, 1, 1))
+        newest = Batch.objects.create(code="PK-NEW", product=shop["kush"], produced_on=dt.date(2026, 6, 1))
+        append_event(newest, "packaged", {"lot": 1})
+    order = order_for(tenant_a, patient, [(shop["kush"].pk, 2)])
+    with tenant_scope(tenant_a):
+        (line,) = order.lines.all()
+        assert line.batch == newest  # the most recently produced batch is dispensed first
+        for target in ("CONFIRMED", "PAID", "SHIPPED", "DELIVERED"):
+            transition(order, target)
+        events = list(newest.events.order_by("sequence"))
+        assert [e.kind for e in events] == ["packaged", "dispensed"]
+        assert events[-1].data == {"order": order.reference, "quantity": "2"}
+        newest.refresh_from_db()  # the chain head moved on in the delivery transaction
+        assert verify_chain(newest).ok
+        assert not older.events.exists()
+
+    client.force_login(patient)
+    account = client.get("/store/alpha/account/").content.decode()
+    assert 'href="/store/alpha/blockchain/PK-NEW/"' in account
+    ledger = client.get("/store/alpha/blockchain/PK-NEW/").content.decode()
+    assert order.reference in ledger and "Chain verified" in ledger
