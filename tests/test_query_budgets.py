@@ -32,7 +32,7 @@ BUDGETS = {
     "wire index": 13,
     "article": 16,
     "wire feed": 11,
-    "catalog": 10,
+    "catalog": 11,  # paginated: a COUNT, then the page of products
     "product": 10,
     "search": 8,
     "sitemap": 17,
