@@ -209,7 +209,9 @@ class WebhookViewSet(BaseViewSet):
         request=None,
         responses={202: WebhookDeliverySerializer},
         description="Send the delivery again now (same delivery id); 409 `ENDPOINT_DISABLED` when it is off.",
-        parameters=[OpenApiParameter("delivery_pk", int, OpenApiParameter.PATH, description="The delivery's id.")],
+        parameters=[
+            OpenApiParameter("delivery_pk", int, OpenApiParameter.PATH, description="The delivery's id.")
+        ],
     )
     @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_pk>[^/.]+)/redeliver")
     def redeliver(self, request, pk=None, delivery_pk=None):
