@@ -12,7 +12,9 @@ from rest_framework.routers import SimpleRouter
 
 from budstack.api import schema  # noqa: F401 - registers the OpenAPI extensions
 from budstack.api.errors import not_found
-from commerce.api import ProductViewSet
+from commerce.api import OrderViewSet, ProductViewSet
+from integrations.webhooks.api import WebhookViewSet
+from kyc.api import ConsultationStatusView, ConsultationView
 from sites.api import (
     ApiTokenViewSet,
     AuditLogViewSet,
@@ -28,13 +30,17 @@ router = SimpleRouter()
 # CONTRACT.md spells the routes without a trailing slash; accept both.
 router.trailing_slash = "/?"
 router.register("products", ProductViewSet, basename="products")
+router.register("orders", OrderViewSet, basename="orders")
 router.register("themes", ThemeViewSet, basename="themes")
 router.register("tenants", TenantViewSet, basename="tenants")
+router.register("webhooks", WebhookViewSet, basename="webhooks")
 router.register("audit-logs", AuditLogViewSet, basename="audit-logs")
 router.register("auth/tokens", ApiTokenViewSet, basename="auth-tokens")
 
 v1_patterns = [
     path("auth/token", AuthTokenView.as_view(), name="auth-token"),
+    path("consultations", ConsultationView.as_view(), name="consultations"),
+    path("consultations/status", ConsultationStatusView.as_view(), name="consultations-status"),
     path("tenant/current", TenantCurrentView.as_view(), name="tenant-current"),
     path("tenant/branding", BrandingView.as_view(), name="tenant-branding"),
     path("tenant/theme", TenantThemeView.as_view(), name="tenant-theme"),

@@ -370,6 +370,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["budstack.api.schema.only_api_v1"],
+    # Several models have a "status" choice set: name each one's enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TenantStatusEnum": "sites.models.Tenant.Status",
+        "OrderStatusEnum": "commerce.models.OrderStatus",
+        "KycStatusEnum": "kyc.models.KycStatus",
+        "WebhookDeliveryStatusEnum": "integrations.webhooks.models.WebhookDelivery.Status",
+    },
 }
 
 # ---------------------------------------------------------------------------

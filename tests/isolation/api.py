@@ -198,6 +198,158 @@ def probe_tenant_theme(w: ApiWorld) -> None:
     assert w.bravo.theme_id == before
 
 
+def probe_orders_detail(w: ApiWorld) -> None:
+    order = w.objects["order"]
+    _owner_sees(w.as_bravo().get(f"/api/v1/orders/{order.pk}"), marker=order.reference)
+    probe("api")
+    response = w.as_alpha_caller().get(f"/api/v1/orders/{order.pk}")
+    _shut(response)
+    _no_leak(w, response)
+    # Alpha's credentials aimed at bravo, or at alpha: bravo's order does not move.
+    for slug in ("alpha", "bravo"):
+        moved = w.as_alpha_caller(slug).patch(
+            f"/api/v1/orders/{order.pk}", {"status": "CANCELLED"}, format="json"
+        )
+        _shut(moved)
+        _no_leak(w, moved)
+    with tenant_scope(w.bravo):
+        order.refresh_from_db()
+    assert order.status == "PENDING"
+
+
+def probe_orders_list(w: ApiWorld) -> None:
+    from commerce.models import Order
+
+    order = w.objects["order"]
+    _owner_sees(w.as_bravo().get("/api/v1/orders"), marker=order.reference)
+    probe("api")
+    response = w.as_alpha_caller().get("/api/v1/orders")
+    assert response.status_code in (200, 401, 403), response.content[:300]
+    _no_leak(w, response)
+    _shut(w.as_alpha_caller("bravo").get("/api/v1/orders"), (401, 403))
+    # Ordering bravo's product through alpha: refused, nothing placed anywhere.
+    product = w.objects["product"]
+    body = {
+        "items": [{"product": product.pk, "quantity": 1}],
+        "delivery": {"name": "A", "line1": "1 St", "city": "X", "postcode": "X1"},
+    }
+    for slug in ("alpha", "bravo"):
+        placed = w.as_alpha_caller(slug).post("/api/v1/orders", body, format="json")
+        _shut(placed, (400, 401, 403, 404))
+        _no_leak(w, placed)
+    with tenant_scope(w.bravo):
+        assert not Order.objects.filter(lines__product=product).exists()
+
+
+def _bravo_patient_client(w: ApiWorld) -> APIClient:
+    from tests.conftest import PASSWORD
+
+    email = w.objects["bravo_patient"].email
+    issued = APIClient().post(
+        "/api/v1/auth/token", {"email": email, "password": PASSWORD}, HTTP_X_TENANT_SLUG="bravo"
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.json()['token']}", HTTP_X_TENANT_SLUG="bravo")
+    return client
+
+
+def probe_consultations_status(w: ApiWorld) -> None:
+    _owner_sees(_bravo_patient_client(w).get("/api/v1/consultations/status"))
+    probe("api")
+    _shut(w.as_alpha_caller("bravo").get("/api/v1/consultations/status"))
+    response = w.as_alpha_caller().get("/api/v1/consultations/status")
+    assert response.status_code in (200, 401, 403), response.content[:300]
+    # Alpha's own patient sees their own (empty) status, never bravo's patient's.
+    if response.status_code == 200:
+        assert response.json()["submitted"] is False
+    _no_leak(w, response)
+
+
+def probe_consultations(w: ApiWorld) -> None:
+    from kyc.models import ConsultationSubmission
+
+    # The door works for bravo's patient: the answers reach validation (empty: 400 by step).
+    _owner_sees(
+        _bravo_patient_client(w).post("/api/v1/consultations", {}, format="json"), 400, marker="step1"
+    )
+    probe("api")
+    _shut(w.as_alpha_caller("bravo").post("/api/v1/consultations", {}, format="json"))
+    response = w.as_alpha_caller().post("/api/v1/consultations", {}, format="json")
+    assert response.status_code in (400, 401, 403), response.content[:300]
+    _no_leak(w, response)
+    with tenant_scope(w.bravo):
+        assert not ConsultationSubmission.objects.exists()
+
+
+def probe_webhooks_list(w: ApiWorld) -> None:
+    from integrations.webhooks.models import WebhookEndpoint
+
+    endpoint = w.objects["delivery"].endpoint
+    _owner_sees(w.as_bravo().get("/api/v1/webhooks"), marker=endpoint.url)
+    probe("api")
+    response = w.as_alpha_caller().get("/api/v1/webhooks")
+    assert response.status_code in (200, 401, 403), response.content[:300]
+    _no_leak(w, response)
+    _shut(w.as_alpha_caller("bravo").get("/api/v1/webhooks"), (401, 403))
+    made = w.as_alpha_caller("bravo").post(
+        "/api/v1/webhooks", {"url": "https://evil.example/in", "events": ["order.created"]}, format="json"
+    )
+    _shut(made, (401, 403))
+    with tenant_scope(w.bravo):
+        assert not WebhookEndpoint.objects.filter(url="https://evil.example/in").exists()
+
+
+def probe_webhooks_detail(w: ApiWorld) -> None:
+    from integrations.webhooks.models import WebhookEndpoint
+
+    endpoint = w.objects["delivery"].endpoint
+    _owner_sees(w.as_bravo().get(f"/api/v1/webhooks/{endpoint.pk}"), marker=endpoint.url)
+    probe("api")
+    for slug in ("alpha", "bravo"):
+        caller = w.as_alpha_caller(slug)
+        for response in (
+            caller.get(f"/api/v1/webhooks/{endpoint.pk}"),
+            caller.patch(
+                f"/api/v1/webhooks/{endpoint.pk}", {"url": "https://evil.example/in"}, format="json"
+            ),
+            caller.delete(f"/api/v1/webhooks/{endpoint.pk}"),
+        ):
+            _shut(response)
+            _no_leak(w, response)
+    with tenant_scope(w.bravo):
+        assert WebhookEndpoint.objects.get(pk=endpoint.pk).url == endpoint.url
+
+
+def probe_webhooks_deliveries(w: ApiWorld) -> None:
+    delivery = w.objects["delivery"]
+    _owner_sees(
+        w.as_bravo().get(f"/api/v1/webhooks/{delivery.endpoint_id}/deliveries"), marker=delivery.event_id
+    )
+    probe("api")
+    for slug in ("alpha", "bravo"):
+        response = w.as_alpha_caller(slug).get(f"/api/v1/webhooks/{delivery.endpoint_id}/deliveries")
+        _shut(response)
+        _no_leak(w, response)
+
+
+def probe_webhooks_redeliver(w: ApiWorld) -> None:
+    from integrations.webhooks.models import WebhookDelivery
+
+    delivery = w.objects["delivery"]
+    url = f"/api/v1/webhooks/{delivery.endpoint_id}/deliveries/{delivery.pk}/redeliver"
+    with tenant_scope(w.bravo):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.FAILED)
+    probe("api")
+    for slug in ("alpha", "bravo"):
+        response = w.as_alpha_caller(slug).post(url)
+        _shut(response)
+        _no_leak(w, response)
+    with tenant_scope(w.bravo):
+        assert WebhookDelivery.objects.get(pk=delivery.pk).status == WebhookDelivery.Status.FAILED
+    # The door works for bravo's admin (last: it queues the delivery again).
+    _owner_sees(w.as_bravo().post(url), 202, marker=delivery.event_id)
+
+
 def probe_schema_and_docs(w: ApiWorld) -> None:
     probe("api")
     for path in ("/api/v1/schema/", "/api/v1/docs/"):
@@ -255,13 +407,21 @@ PROBES: dict[str, Callable[[ApiWorld], None]] = {
     "api/v1/^audit-logs/?$": probe_audit_list,
     "api/v1/^auth/tokens/(?P<pk>[^/.]+)/?$": probe_tokens_detail,
     "api/v1/^auth/tokens/?$": probe_tokens_list,
+    "api/v1/^orders/(?P<pk>[^/.]+)/?$": probe_orders_detail,
+    "api/v1/^orders/?$": probe_orders_list,
     "api/v1/^products/(?P<pk>[^/.]+)/?$": probe_products_detail,
     "api/v1/^products/?$": probe_products_list,
     "api/v1/^tenants/(?P<pk>[^/.]+)/?$": probe_tenants_detail,
     "api/v1/^tenants/?$": probe_tenants_list,
     "api/v1/^themes/(?P<pk>[^/.]+)/?$": probe_themes_detail,
     "api/v1/^themes/?$": probe_themes_list,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/?$": probe_webhooks_detail,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/deliveries/?$": probe_webhooks_deliveries,
+    "api/v1/^webhooks/(?P<pk>[^/.]+)/deliveries/(?P<delivery_pk>[^/.]+)/redeliver/?$": probe_webhooks_redeliver,
+    "api/v1/^webhooks/?$": probe_webhooks_list,
     "api/v1/auth/token": probe_auth_token,
+    "api/v1/consultations": probe_consultations,
+    "api/v1/consultations/status": probe_consultations_status,
     "api/v1/docs/": probe_schema_and_docs,
     "api/v1/schema/": probe_schema_and_docs,
     "api/v1/tenant/branding": probe_tenant_branding,

@@ -166,7 +166,7 @@ def api_world_for(tenant_a, tenant_b, make_user):
     def build(role) -> ApiWorld:
         objects = {label.split(".")[1].lower(): make(label, tenant_b) for label in (
             "commerce.Product", "tenancy.AuditLogEntry", "tenancy.Branding", "media.TenantImage",
-            "media.TenantDocument")}  # fmt: skip
+            "media.TenantDocument", "commerce.Order", "integrations.WebhookDelivery")}  # fmt: skip
         bravo_patient = make_user(tenant_b, Role.PATIENT, email="api-patient-only@bravo.example")
         with tenant_scope(tenant_b):
             bravo_token = issue_token(
@@ -187,6 +187,8 @@ def api_world_for(tenant_a, tenant_b, make_user):
                 "pages": home,
                 "token": bravo_token,
                 "bravo_patient": bravo_patient,
+                "order": objects["order"].obj,
+                "delivery": objects["webhookdelivery"].obj,
             },
             markers=[made.marker for made in objects.values()] + [bravo_token.prefix],
         )
