@@ -171,7 +171,9 @@ def test_email_statuses_read_as_they_should(tenant_a):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: like every transactional test here, it needs the themes, root page
+# and collection that migrations made, which a flush before it may have taken.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_smtp_down_then_up_the_worker_retries_and_delivers(settings, make_tenant):
     """A real worker on the real Redis broker: the mail server is down, then comes back."""
     from celery.contrib.testing.worker import start_worker
