@@ -29,7 +29,10 @@ class WindowThrottle(BaseThrottle):
         return self.scope
 
     def ident(self, request, view) -> str | None:
-        raise NotImplementedError
+        """Who is counted (tenant, user or address); None exempts the request.
+
+        Each concrete throttle below answers this; the base class only counts."""
+        raise NotImplementedError(f"{type(self).__name__} must say whom it counts")
 
     def allow_request(self, request, view) -> bool:
         ident = self.ident(request, view)
