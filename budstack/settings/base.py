@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "kyc.apps.KycConfig",
     "integrations.apps.IntegrationsConfig",
     "search.apps.SearchConfig",
+    "billing.apps.BillingConfig",
     "budstack.ops.apps.OpsConfig",
     "csp",
     "wagtail.contrib.forms",

@@ -49,6 +49,14 @@ class Tenant(models.Model):
         related_name="+",
         help_text="Kept for one-click rollback.",
     )
+    plan = models.ForeignKey(
+        "billing.Plan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tenants",
+        help_text="What the dispensary pays for and may use; empty means no plan limits (internal tenants).",
+    )
     site = models.OneToOneField("wagtailcore.Site", on_delete=models.PROTECT, related_name="tenant")
     collection = models.OneToOneField(
         "wagtailcore.Collection", on_delete=models.PROTECT, related_name="tenant"
