@@ -25,6 +25,7 @@ storefront_patterns = [
     path("account/export/", kyc_account_views.export_data, name="account_export"),
     path("account/erase/", kyc_account_views.erase_account, name="account_erase"),
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest_view, name="search_suggest"),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("consent/", page_views.consent, name="consent"),

@@ -121,6 +121,12 @@ def sync_tenant(tenant, progress: Callable[[int, int], None] | None = None) -> S
         summary.unpublished = gone.exclude(drgreen_strain_id__in=seen).update(
             is_published=False, drgreen_synced_at=now
         )
+    if summary.unpublished:
+        # QuerySet.update sends no signals: cached catalog and search pages must not go on
+        # listing the withdrawn products (search itself re-checks publication per query).
+        from pages.caching import bump_content_version
+
+        bump_content_version(tenant.pk)
     return summary
 
 

@@ -1,34 +1,28 @@
-import re
-
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from wagtail.models import Page
-
-from commerce.catalog import search_products
+from search.engine import TYPE_PLURALS, run_search, suggest
+from search.querylog import record_query
 from sites.decorators import storefront_view
 
-# Full-text backends give punctuation their own meaning (SQLite's FTS5 refuses a stray
-# quote or angle bracket outright); words are all a storefront search needs.
-_NOT_A_WORD = re.compile(r"[^\w\s]+")
 
-
-def search_terms(query: str) -> str:
-    return " ".join(_NOT_A_WORD.sub(" ", query).split())
-
-
+@require_GET
 @storefront_view
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.none()
-    products = []
-    terms = search_terms(query)
-    if terms:
-        root = request.tenant.site.root_page
-        results = Page.objects.live().public().descendant_of(root, inclusive=True).search(terms)
-        # Products are searched through the catalog's gating: a product not sold in this
-        # country is never found here.
-        products = list(search_products(request, terms)[:20])
-    page = Paginator(results, 10).get_page(request.GET.get("page"))
-    return render(request, "search/search.html", {"query": query, "results": page, "products": products})
+    results = run_search(request, query, request.GET.get("type", ""), request.GET.get("page"))
+    if results.terms and request.GET.get("page") in (None, "", "1"):
+        record_query(request.tenant, query, results.total)
+    context = {"query": query, "search": results, "type_plurals": TYPE_PLURALS}
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+@storefront_view
+def suggest_view(request: HttpRequest) -> JsonResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    response = JsonResponse({"query": query, "suggestions": suggest(request, query)})
+    # What is sellable depends on the signed-in patient's country: never a shared cache.
+    response["Cache-Control"] = "private, max-age=60"
+    return response

@@ -300,6 +300,31 @@ def make_api_token(tenant: Tenant) -> Made:
     return Made(issued.token, issued.token.name)
 
 
+def make_search_document(tenant: Tenant) -> Made:
+    from commerce.models import Product
+    from search.models import SearchDocument
+
+    # Saving the product indexes it; the owner's search for "beacon" shows it, and the
+    # other tenant's search for the same word must not (the query itself is echoed, so the
+    # marker is the full name, never the query).
+    marker = f"Searchdoc beacon {tenant.slug}"
+    product = Product.objects.create(
+        name=marker, slug=f"beacon-{tenant.slug}", sku=f"BCN-{tenant.slug}", strain_type="hybrid",
+        price=10, available_countries="GB PT",
+    )  # fmt: skip
+    document = SearchDocument.objects.get(source="product", object_id=product.pk)
+    return Made(document, marker, ["search/?q=beacon"])
+
+
+def make_search_query_log(tenant: Tenant) -> Made:
+    from django.utils import timezone
+
+    from search.models import SearchQueryLog
+
+    query = f"secret query {tenant.slug}"
+    return Made(SearchQueryLog.objects.create(day=timezone.localdate(), query=query, results=0), query)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "commerce.Order": make_order,
     "commerce.OrderLine": make_order_line,
@@ -327,6 +352,8 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "integrations.WebhookEndpoint": make_webhook_endpoint,
     "integrations.WebhookDelivery": make_webhook_delivery,
     "integrations.WebhookAttempt": make_webhook_attempt,
+    "search.SearchDocument": make_search_document,
+    "search.SearchQueryLog": make_search_query_log,
 }
 
 

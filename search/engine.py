@@ -1,0 +1,235 @@
+"""Storefront search: what a shopper may find, ranked, highlighted and counted.
+
+Visibility is decided here at query time, never by the index: a document counts only if
+its page is live, public (no view restriction on it or an ancestor) and inside the
+tenant's tree, or its product is sellable to this request (published, in its window,
+available in the tenant's country and the patient's: :mod:`commerce.catalog`). Totals,
+type counts, "did you mean" and autocomplete all start from the same visible set, so
+nothing hidden is ever found, counted or suggested.
+
+PostgreSQL: ``websearch_to_tsquery`` against the weighted vector (title A, summary B,
+body C) in the tenant's configuration, ranked with ``ts_rank``, snippets from
+``ts_headline``, misspellings answered with ``pg_trgm`` word similarity. SQLite (local
+development): word-by-word ``LIKE`` and snippets cut in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Lower
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from wagtail.models import Page
+
+from commerce.catalog import products_for_request
+from search.language import regconfig_for
+from search.models import SearchDocument
+
+PER_PAGE = 10
+SUGGEST_LIMIT = 8
+MAX_WORDS = 8
+# Private-use characters stand in for <mark> until the snippet has been escaped.
+START, STOP = "\ue000", "\ue001"
+_NOT_A_WORD = re.compile(r"[^\w\s]+")
+TYPE_LABELS = dict(SearchDocument.Kind.choices)
+TYPE_PLURALS = {"product": "Products", "article": "Articles", "condition": "Conditions", "page": "Pages"}
+
+
+def search_terms(query: str) -> str:
+    """Only words: full-text syntax (quotes, operators, FTS5 specials) has no say here."""
+    return " ".join(_NOT_A_WORD.sub(" ", query).split()[:MAX_WORDS])
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def visible_documents(request: HttpRequest) -> QuerySet[SearchDocument]:
+    tenant = request.tenant
+    pages = Page.objects.live().public().descendant_of(tenant.site.root_page, inclusive=True).values("pk")
+    products = products_for_request(request).values("pk")
+    return SearchDocument.objects.filter(tenant=tenant).filter(
+        Q(source=SearchDocument.Source.PAGE, object_id__in=pages)
+        | Q(source=SearchDocument.Source.PRODUCT, object_id__in=products)
+    )
+
+
+def _matching(documents: QuerySet, terms: str, config: str) -> QuerySet:
+    if is_postgres():
+        query = SearchQuery(terms, config=config, search_type="websearch")
+        return documents.filter(vector=query).annotate(rank=SearchRank(F("vector"), query))
+    for word in terms.split():
+        documents = documents.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return documents.annotate(
+        rank=Case(When(title__icontains=terms, then=Value(3)), default=Value(1), output_field=IntegerField())
+    )
+
+
+def highlight(marked: str) -> SafeString:
+    """Escape everything, then turn the sentinels into <mark>: markup can only come from us."""
+    escaped = html.escape(marked.replace(START, "\0s").replace(STOP, "\0e"))
+    return mark_safe(escaped.replace("\0s", "<mark>").replace("\0e", "</mark>"))  # noqa: S308 - escaped above
+
+
+def python_snippet(text: str, terms: str, width: int = 180) -> SafeString:
+    """The SQLite fallback of ts_headline: a window around the first match, words marked."""
+    text = " ".join((text or "").replace(START, "").replace(STOP, "").split())
+    words = [re.escape(w) for w in terms.split() if w]
+    if not words:
+        return highlight(text[:width])
+    pattern = re.compile(r"(" + "|".join(words) + r")", re.IGNORECASE)
+    found = pattern.search(text)
+    start = max(0, found.start() - width // 3) if found else 0
+    window = text[start : start + width]
+    prefix = "… " if start else ""
+    suffix = " …" if start + width < len(text) else ""
+    return highlight(prefix + pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window) + suffix)
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+
+    @property
+    def label(self) -> str:
+        return TYPE_LABELS.get(self.kind, "Page")
+
+
+@dataclass
+class Results:
+    query: str
+    terms: str
+    kind: str = ""
+    total: int = 0
+    facets: list[tuple[str, str, int]] = field(default_factory=list)
+    page: PaginatorPage | None = None
+    hits: list[Hit] = field(default_factory=list)
+    did_you_mean: str = ""
+    suggestions: list[Hit] = field(default_factory=list)
+
+
+def _urls(request: HttpRequest, docs: list[SearchDocument]) -> dict[tuple[str, int], str]:
+    urls: dict[tuple[str, int], str] = {}
+    page_ids = [d.object_id for d in docs if d.source == SearchDocument.Source.PAGE]
+    if page_ids:
+        for page in Page.objects.filter(pk__in=page_ids):
+            urls[("page", page.pk)] = page.get_url(request=request) or ""
+    catalog = reverse("wagtail_serve", args=["products/"])
+    for doc in docs:
+        if doc.source == SearchDocument.Source.PRODUCT:
+            urls[("product", doc.object_id)] = f"{catalog}{doc.slug}/"
+    return urls
+
+
+def run_search(request: HttpRequest, query: str, kind: str = "", page_number: str | None = None) -> Results:
+    terms = search_terms(query)
+    results = Results(query=query, terms=terms, kind=kind if kind in TYPE_LABELS else "")
+    if not terms:
+        return results
+    config = regconfig_for(request.tenant)
+    matching = _matching(visible_documents(request), terms, config)
+    counts = dict(matching.order_by().values_list("kind").annotate(n=Count("pk")))
+    results.facets = [(k, TYPE_PLURALS[k], counts[k]) for k in TYPE_PLURALS if counts.get(k)]
+    results.total = counts.get(results.kind, 0) if results.kind else sum(counts.values())
+    if results.total == 0:
+        results.did_you_mean = did_you_mean(request, terms)
+        results.suggestions = fallback_suggestions(request)
+        return results
+    if results.kind:
+        matching = matching.filter(kind=results.kind)
+    if is_postgres():
+        matching = matching.annotate(
+            snippet=SearchHeadline(
+                Concat("summary", Value(" "), "body"),
+                SearchQuery(terms, config=config, search_type="websearch"),
+                config=config,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+    paginator = Paginator(matching.order_by("-rank", "title", "pk"), PER_PAGE)
+    paginator.__dict__["count"] = results.total  # known from the type counts: saves a COUNT
+    results.page = paginator.get_page(page_number)
+    docs = list(results.page.object_list)
+    urls = _urls(request, docs)
+    for doc in docs:
+        snippet = (
+            highlight(doc.snippet) if is_postgres() else python_snippet(f"{doc.summary} {doc.body}", terms)
+        )
+        results.hits.append(Hit(doc.kind, doc.title, urls.get((doc.source, doc.object_id), ""), snippet))
+    return results
+
+
+def did_you_mean(request: HttpRequest, terms: str) -> str:
+    """The closest visible title of this tenant to a query that found nothing."""
+    documents = visible_documents(request)
+    if is_postgres():
+        best = (
+            documents.annotate(similarity=TrigramWordSimilarity(Value(terms.lower()), Lower("title")))
+            .filter(similarity__gte=0.4)
+            .order_by("-similarity", "title")
+            .values_list("title", flat=True)
+            .first()
+        )
+        return best or ""
+    titles = list(documents.values_list("title", flat=True)[:2000])
+    lowered = {t.lower(): t for t in titles}
+    close = difflib.get_close_matches(terms.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[close[0]] if close else ""
+
+
+def fallback_suggestions(request: HttpRequest, limit: int = 5) -> list[Hit]:
+    """Somewhere to go after a miss: the tenant's condition pages (what patients look for)."""
+    docs = list(
+        visible_documents(request).filter(kind=SearchDocument.Kind.CONDITION).order_by("title")[:limit]
+    )
+    urls = _urls(request, docs)
+    return [Hit(d.kind, d.title, urls.get((d.source, d.object_id), ""), SafeString("")) for d in docs]
+
+
+def suggest(request: HttpRequest, query: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
+    """Autocomplete: visible titles whose words start with what was typed."""
+    words = search_terms(query).split()
+    if not words or len(" ".join(words)) < 2:
+        return []
+    documents = visible_documents(request)
+    if is_postgres():
+        # Title words only (weight A), the last one as a prefix: "blue dre" -> blue:A & dre:*A.
+        raw = " & ".join([f"{w}:A" for w in words[:-1]] + [f"{words[-1]}:*A"])
+        query = SearchQuery(raw, config=regconfig_for(request.tenant), search_type="raw")
+        documents = documents.filter(vector=query).annotate(rank=SearchRank(F("vector"), query))
+        documents = documents.order_by("-rank", "title")
+    else:
+        for word in words:
+            documents = documents.filter(Q(title__istartswith=word) | Q(title__icontains=f" {word}"))
+        documents = documents.order_by("title")
+    docs = list(documents.only("source", "object_id", "kind", "title", "slug")[:limit])
+    urls = _urls(request, docs)
+    return [
+        {
+            "title": d.title,
+            "type": TYPE_LABELS.get(d.kind, "Page"),
+            "url": urls.get((d.source, d.object_id), ""),
+        }
+        for d in docs
+    ]
