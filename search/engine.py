@@ -24,7 +24,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat, Lower
 from django.http import HttpRequest
 from django.urls import reverse
@@ -156,7 +156,7 @@ def run_search(request: HttpRequest, query: str, kind: str = "", page_number: st
     if is_postgres():
         matching = matching.annotate(
             snippet=SearchHeadline(
-                Concat("summary", Value(" "), "body"),
+                Concat("summary", Value(" "), "body", output_field=TextField()),
                 SearchQuery(terms, config=config, search_type="websearch"),
                 config=config,
                 start_sel=START,

@@ -18,6 +18,12 @@ from django.utils import timezone
 from search.models import SearchQueryLog
 
 _PERSONAL = re.compile(r"@|\d{6,}")
+# One statement on PostgreSQL and SQLite alike; the unique constraint is the conflict target.
+_UPSERT = (
+    "INSERT INTO search_searchquerylog (tenant_id, day, query, count, results) VALUES (%s, %s, %s, 1, %s) "
+    "ON CONFLICT (tenant_id, day, query) DO UPDATE SET count = search_searchquerylog.count + 1, "
+    "results = EXCLUDED.results"
+)
 
 
 def normalise(query: str) -> str:
@@ -33,14 +39,8 @@ def record_query(tenant, query: str, results: int, day: date | None = None) -> N
     text = normalise(search_terms(query))
     if not text:
         return
-    table = SearchQueryLog._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (tenant_id, day, query, count, results) VALUES (%s, %s, %s, 1, %s) "
-            f"ON CONFLICT (tenant_id, day, query) DO UPDATE SET count = {table}.count + 1, "
-            "results = EXCLUDED.results",
-            [tenant.pk, day or timezone.localdate(), text, results],
-        )
+        cursor.execute(_UPSERT, [tenant.pk, day or timezone.localdate(), text, results])
 
 
 def top_queries(tenant, days: int = 30, limit: int = 10, zero_results: bool = False) -> list[dict]:
