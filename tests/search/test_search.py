@@ -225,3 +225,11 @@ def test_every_builtin_theme_renders_search_with_an_accessible_combobox(client, 
     assert titles(html) == ["Theme Tester"]
     assert 'role="combobox"' in html and 'aria-controls="site-search-listbox"' in html
     assert 'role="listbox"' in html and "search/autocomplete.js" in html
+
+
+def test_odd_input_is_answered_never_an_error(client, tenant_a):
+    product(tenant_a, "Odd Strain")
+    for query in ('"', "&|!():*", "_", "the", "a_b:*A", "ü", "x" * 300, "<script>", "1 2 3 4 5 6 7 8 9 10"):
+        assert client.get("/store/alpha/search/", {"q": query}).status_code == 200, query
+        assert client.get("/store/alpha/search/suggest/", {"q": query}).status_code == 200, query
+    assert client.post("/store/alpha/search/suggest/", {"q": "odd"}).status_code in (403, 405)
