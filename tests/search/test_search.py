@@ -100,14 +100,18 @@ def test_hidden_things_are_never_found_counted_or_suggested(client, tenant_a):
     product(tenant_a, "Quasar Later", publish_at=timezone.now() + timedelta(days=3))
     article(tenant_a, "Quasar Draft", live=False)
     private = article(tenant_a, "Quasar Members", intro="quasar")
+    condition(tenant_a, "Quasar Ailment")  # below a restricted section
     with platform_scope("test"):
         from wagtail.models import PageViewRestriction
 
         PageViewRestriction.objects.create(page=private, restriction_type="password", password="s3cret")
+        PageViewRestriction.objects.create(
+            page=section(tenant_a, ConditionsIndexPage), restriction_type="login"
+        )
 
     html = page(client, tenant_a, "quasar")
     assert titles(html) == ["Quasar Sold"] and "1 result " in html and "Products (1)" in html
-    for hidden in ("Lisbon", "Withdrawn", "Later", "Draft", "Members"):
+    for hidden in ("Lisbon", "Withdrawn", "Later", "Draft", "Members", "Ailment"):
         assert hidden not in html
     assert [s["title"] for s in suggestions(client, tenant_a, "quas")] == ["Quasar Sold"]
 
