@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -53,6 +54,10 @@ def _csv(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResp
     return response
 
 
+def _money(value) -> str:
+    return f"{Decimal(value or 0):.2f}"
+
+
 def _flush() -> None:
     # Figures include views counted up to now, even where no beat runs (make run).
     with contextlib.suppress(*UNAVAILABLE):
@@ -85,13 +90,16 @@ def tenant_analytics(request: HttpRequest) -> HttpResponse:
         return _csv(
             f"{stem}-daily",
             ["date", "orders", "revenue", "consultations", "page_views"],
-            ((o[0].isoformat(), o[1], r[1], c[1], v[1]) for o, r, c, v in rows),
+            ((o[0].isoformat(), o[1], _money(r[1]), c[1], v[1]) for o, r, c, v in rows),
         )
     if export == "products":
         return _csv(
             f"{stem}-top-products",
             ["product", "sku", "quantity", "orders", "revenue"],
-            ((p["product_name"], p["sku"], p["quantity"], p["orders"], p["revenue"]) for p in data.products),
+            (
+                (p["product_name"], p["sku"], p["quantity"], p["orders"], _money(p["revenue"]))
+                for p in data.products
+            ),
         )
     if export == "funnel":
         return _csv(f"{stem}-kyc-funnel", ["stage", "patients"], data.funnel.items())
@@ -142,7 +150,7 @@ def platform_analytics(request: HttpRequest) -> HttpResponse:
             f"{stem}-tenants",
             ["tenant", "slug", "status", "plan", "orders", "revenue", "patients", "products", "page_views"],
             (
-                (t.name, t.slug, t.status, t.plan.name if t.plan else "", t.orders, t.revenue, t.patients,
+                (t.name, t.slug, t.status, t.plan.name if t.plan else "", t.orders, _money(t.revenue), t.patients,
                  t.products, t.page_views)
                 for t in data.usage
             ),
