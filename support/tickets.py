@@ -91,7 +91,9 @@ def open_ticket(
 def reply(ticket: Ticket, *, user, body: str, request=None) -> TicketMessage:
     """Add to the thread: a platform reply marks the ticket answered, a tenant's reopens it."""
     from_platform = bool(user.is_superuser)
-    ticket = Ticket.objects.select_for_update().select_related("tenant", "opened_by").get(pk=ticket.pk)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("tenant", "opened_by").get(pk=ticket.pk)
+    )
     message = TicketMessage.objects.create(
         tenant=ticket.tenant,
         ticket=ticket,
