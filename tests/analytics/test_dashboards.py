@@ -240,3 +240,18 @@ def test_dashboards_cost_the_same_queries_however_much_data(
     make_tenant("charlie", "Charlie Care")
     after = (cost(admin, "/admin/analytics/"), cost(root, "/admin/platform-analytics/"))
     assert after == before
+
+
+def test_beat_moves_buffered_views_into_the_database_every_minute(settings, tenant_a):
+    from analytics.tasks import flush_page_views_task
+    from analytics.tracking import record_page_view
+
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "analytics.flush_page_views")
+    assert entry["schedule"] == 60.0
+    record_page_view(tenant_a, "/products/")
+    record_page_view(tenant_a, "/products/")
+
+    assert flush_page_views_task.name == "analytics.flush_page_views"
+    assert flush_page_views_task.delay().get() == 2
+    with tenant_scope(tenant_a):
+        assert list(PageViewDay.objects.values_list("path", "views")) == [("/products/", 2)]
