@@ -246,7 +246,9 @@ def test_beat_moves_buffered_views_into_the_database_every_minute(settings, tena
     from analytics.tasks import flush_page_views_task
     from analytics.tracking import record_page_view
 
-    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "analytics.flush_page_views")
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "analytics.flush_page_views"
+    )
     assert entry["schedule"] == 60.0
     record_page_view(tenant_a, "/products/")
     record_page_view(tenant_a, "/products/")
