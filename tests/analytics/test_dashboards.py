@@ -257,3 +257,10 @@ def test_beat_moves_buffered_views_into_the_database_every_minute(settings, tena
     assert flush_page_views_task.delay().get() == 2
     with tenant_scope(tenant_a):
         assert list(PageViewDay.objects.values_list("path", "views")) == [("/products/", 2)]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_stay_text():
+    from analytics.admin_views import _csv
+
+    response = _csv("x", ["product"], [['=HYPERLINK("http://evil")'], ["@SUM(A1)"], ["Plain Kush"]])
+    assert _rows(response)[1:] == [['\'=HYPERLINK("http://evil")'], ["'@SUM(A1)"], ["Plain Kush"]]
