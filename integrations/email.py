@@ -44,6 +44,7 @@ TEMPLATES: tuple[str, ...] = (
     "welcome",
     "signup_confirm",
     "signup_existing",
+    "consultation_existing",
     "set_password",
     "password_reset",
     "consultation_received",

@@ -186,6 +186,15 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies (OOM kill, SIGKILL) goes back to the queue instead of
+# being acknowledged as failed: with late acks it then runs again on another worker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers a task that no worker acknowledged within this many seconds (its
+# worker died mid-task). Also the longest safe countdown: a task waiting for its ETA
+# longer than this is handed out twice, so retry delays stay below it (see
+# integrations.tasks.retry_delay; webhook attempts are guarded by their attempt count).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
 
