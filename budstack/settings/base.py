@@ -75,6 +75,7 @@ MIDDLEWARE = [
     # First: names, times, counts and logs every request, whatever happens below it.
     "budstack.ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "budstack.ops.middleware.PermissionsPolicyMiddleware",
     "budstack.ops.middleware.BudStackCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
@@ -106,6 +107,10 @@ MIDDLEWARE = [
 BUDSTACK_BENCH = env.bool("BUDSTACK_BENCH", default=False)
 if BUDSTACK_BENCH:
     MIDDLEWARE.insert(0, "budstack.bench.QueryCountMiddleware")
+
+# Browser features no page uses; payment stays off too (checkout needs no Payment Request API).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 ROOT_URLCONF = "budstack.urls"
 WSGI_APPLICATION = "budstack.wsgi.application"
