@@ -45,6 +45,15 @@ def country_choices() -> list[tuple[str, str]]:
 
 class ApplicationForm(forms.ModelForm):
     country_code = forms.ChoiceField(label="Country", choices=country_choices)
+    # A plain text field: clean_slug lower-cases it and explains what is wrong in our words.
+    slug = forms.CharField(
+        label="Storefront address",
+        max_length=63,
+        help_text="Lowercase letters, digits and hyphens; your storefront will live at this name.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "aria-describedby": "slug-status"}
+        ),
+    )
 
     class Meta:
         model = TenantApplication
