@@ -140,10 +140,8 @@ def build_archive(tenant: Tenant) -> bytes:
             for page in Page.objects.descendant_of(tenant.root_page, inclusive=True).order_by("path")
         ]  # fmt: skip
         archive.writestr("pages.json", json.dumps(pages, indent=2, cls=DjangoJSONEncoder))
+        # Image and document rows are tenant-owned (above); here go their files.
         for queryset in _media_querysets(tenant):
-            archive.writestr(
-                f"data/{queryset.model._meta.label_lower}.json", json.dumps(_serialize(queryset), indent=2)
-            )
             for item in queryset:
                 try:
                     with item.file.open("rb") as handle:
@@ -189,6 +187,14 @@ def _delete_rows(querysets: list[models.QuerySet]) -> None:
         pending = blocked
 
 
+def _delete_files(files: list) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s of a deleted tenant", name, exc_info=True)
+
+
 def delete_tenant(tenant: Tenant, *, actor=None) -> None:
     """Delete every row, page, file, group and the site of the tenant. Irreversible."""
     slug, name = tenant.slug, tenant.name
@@ -200,11 +206,11 @@ def delete_tenant(tenant: Tenant, *, actor=None) -> None:
                 cursor.execute("SELECT set_config('app.audit_purge', 'on', true)")
         site, collection, home = tenant.site, tenant.collection, tenant.site.root_page
         group_ids = list(TenantGroup.objects.filter(tenant=tenant).values_list("group_id", flat=True))
+        # Files go once the rows are gone for good (a rollback keeps both).
+        files = [(item.file.storage, item.file.name) for qs in _media_querysets(tenant) for item in qs]
         _delete_rows([model._base_manager.filter(tenant=tenant) for model in tenant_owned_models()])
         for queryset in _media_querysets(tenant):
-            for item in queryset:
-                item.file.delete(save=False)
-            queryset.delete()
+            queryset.delete()  # any left in the collection without a tenant stamp
         export_file = tenant.export_file
         tenant.delete()
         site.delete()
@@ -213,7 +219,8 @@ def delete_tenant(tenant: Tenant, *, actor=None) -> None:
             child.delete()
         Group.objects.filter(pk__in=group_ids).delete()
         if export_file:
-            transaction.on_commit(lambda: private_storage().delete(export_file))
+            files.append((private_storage(), export_file))
+        transaction.on_commit(lambda: _delete_files(files))
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('app.audit_purge', 'off', true)")
