@@ -85,11 +85,15 @@ def set_domain(tenant: Tenant, domain: str | None) -> Tenant:
     return tenant
 
 
+def cname_target() -> str:
+    return (settings.CUSTOM_DOMAIN_CNAME_TARGET or settings.BUDSTACK_DOMAIN).strip(".")
+
+
 def required_records(tenant: Tenant) -> list[DnsRecord]:
     if not tenant.custom_domain:
         return []
     return [
-        DnsRecord("CNAME", tenant.custom_domain, settings.CUSTOM_DOMAIN_CNAME_TARGET + "."),
+        DnsRecord("CNAME", tenant.custom_domain, cname_target() + "."),
         DnsRecord("TXT", f"{CHALLENGE_LABEL}.{tenant.custom_domain}", tenant.custom_domain_token),
     ]
 

@@ -316,7 +316,7 @@ ONBOARDING_RATE_LIMIT = env.int("ONBOARDING_RATE_LIMIT", default=5)
 # Days an offboarded tenant's data is kept (and its export downloadable) before deletion.
 OFFBOARDING_GRACE_DAYS = env.int("OFFBOARDING_GRACE_DAYS", default=30)
 # Where custom domains must point (CNAME target); defaults to the platform's own domain.
-CUSTOM_DOMAIN_CNAME_TARGET = env("CUSTOM_DOMAIN_CNAME_TARGET", default="") or BUDSTACK_DOMAIN
+CUSTOM_DOMAIN_CNAME_TARGET = env("CUSTOM_DOMAIN_CNAME_TARGET", default="")
 # Name servers ("host" or "host:port", comma separated) for the TXT check of custom
 # domains; empty uses the system resolver (/etc/resolv.conf). Tests point it at a local one.
 CUSTOM_DOMAIN_NAMESERVERS = env.list("CUSTOM_DOMAIN_NAMESERVERS", default=[])

@@ -37,10 +37,11 @@ def root(client, make_user):
 
 
 def test_suspension_closes_storefront_and_api_and_leaves_the_admin_read_only(
-    root, tenant_a, tenant_b, make_user, client_class=None
+    root, tenant_a, tenant_b, make_user
 ):
     owner = make_user(tenant_a, Role.TENANT_ADMIN)
-    token = issue_token(owner).raw
+    with tenant_scope(tenant_a):
+        token = issue_token(owner).raw
     response = root.post(f"/admin/tenants/{tenant_a.pk}/lifecycle/suspend/", follow=True)
     assert b"is suspended" in response.content
     tenant_a.refresh_from_db()
