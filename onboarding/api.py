@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from billing.models import Plan
 from budstack.api.base import BaseAPIView
 from budstack.api.errors import Conflict
 from budstack.api.throttling import CallerThrottle, WindowThrottle
 from onboarding.forms import offered_themes, public_plans
 from onboarding.models import TenantApplication
 from onboarding.services import ApplicationError, slug_problem, submit_application
-from themes.models import Theme
 
 
 class OnboardingThrottle(WindowThrottle):
@@ -26,13 +24,20 @@ class OnboardingThrottle(WindowThrottle):
         return self.get_ident(request) if request.method == "POST" else None
 
 
+class PublicPlanField(serializers.SlugRelatedField):
+    # Read per request: plans and themes change while the process runs.
+    def get_queryset(self):
+        return public_plans()
+
+
+class OfferedThemeField(serializers.SlugRelatedField):
+    def get_queryset(self):
+        return offered_themes()
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Plan.objects.none(), help_text="Slug of a public plan, e.g. `starter`."
-    )
-    theme = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Theme.objects.none(), help_text="Slug of an installed theme, e.g. `sage`."
-    )
+    plan = PublicPlanField(slug_field="slug", help_text="Slug of a public plan, e.g. `starter`.")
+    theme = OfferedThemeField(slug_field="slug", help_text="Slug of an installed theme, e.g. `sage`.")
     country_code = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. GB.")
 
     class Meta:
@@ -52,13 +57,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "theme",
         ]
         read_only_fields = ["id", "status", "submitted_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        # Querysets evaluated per request: plans and themes change while the process runs.
-        fields["plan"].queryset = public_plans()
-        fields["theme"].queryset = offered_themes()
-        return fields
 
     def get_validators(self) -> list:
         # The partial unique index on pending slugs is checked by validate_slug.
@@ -100,12 +98,13 @@ class OnboardingView(BaseAPIView):
         operation_id="onboarding_apply",
         tags=["onboarding"],
         request=ApplicationSerializer,
-        responses={
-            201: ApplicationReceiptSerializer,
-            400: OpenApiResponse(description="Validation error (envelope; details per field)."),
-            409: OpenApiResponse(description="SLUG_TAKEN: the address was taken meanwhile."),
-            429: OpenApiResponse(description="Too many applications from this address."),
-        },
+        # 400 (field errors), 409 SLUG_TAKEN and 429 come with the shared error envelope.
+        responses={201: ApplicationReceiptSerializer},
+        description=(
+            "Apply for a storefront. A super admin reviews the application in the admin; the "
+            "applicant is emailed a confirmation now and the decision later. 409 `SLUG_TAKEN` when "
+            "another application took the slug at the same moment. Throttled per address."
+        ),
         auth=[],
         examples=[
             OpenApiExample(
