@@ -22,7 +22,7 @@ from sites.admin_permissions import (
     SUPER_ADMIN_AUDIT_ACTIONS,
     SUPER_ADMIN_BRANDING_ACTIONS,
     TENANT_ADMIN_EDITS_BRANDING,
-    SuperAdminOnlyPolicy,
+    SuperAdminViewOnlyPolicy,
     TenantRolePolicy,
 )
 from sites.admin_tenants import TenantViewSet
@@ -41,7 +41,8 @@ register_permission_policy(
     ApiToken, TenantRolePolicy(ApiToken, TENANT_ADMIN_REVOKES_TOKENS, SUPER_ADMIN_TOKEN_ACTIONS)
 )
 
-register_permission_policy(Tenant, SuperAdminOnlyPolicy(Tenant))
+# Lifecycle changes go through the tenant page's actions, not a generic edit form.
+register_permission_policy(Tenant, SuperAdminViewOnlyPolicy(Tenant))
 
 # Reports tenant staff are not offered (see sites.admin_guard.SUPER_ADMIN_VIEWS).
 PLATFORM_REPORTS = {"workflows", "workflow-tasks", "page-types-usage"}
