@@ -165,6 +165,7 @@ def tenant_unavailable(request: HttpRequest, tenant) -> HttpResponse:
 # Admin writes a closed tenant's staff may still make: signing out, and their password.
 READ_ONLY_ALLOWED_WRITES = ("/admin/logout/", "/admin/login/", "/admin/password_reset/")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+READ_ONLY_NOTICE = "Your dispensary is suspended on BudStack: you can look around, but not change anything."
 READ_ONLY_MESSAGE = (
     "Your dispensary is suspended on BudStack: the admin is read-only, nothing was changed. "
     "Contact the platform team to reactivate it."
@@ -183,7 +184,7 @@ class SuspendedTenantReadOnlyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in SAFE_METHODS or not request.path_info.startswith("/admin/"):
+        if not request.path_info.startswith("/admin/"):
             return self.get_response(request)
         user = getattr(request, "user", None)
         if (
@@ -199,6 +200,11 @@ class SuspendedTenantReadOnlyMiddleware:
         from django.http import JsonResponse
         from django.utils.http import url_has_allowed_host_and_scheme
 
+        if request.method in SAFE_METHODS:
+            if request.path_info == "/admin/":
+                # Say so on the dashboard, before anyone tries to save something.
+                messages.warning(request, READ_ONLY_NOTICE)
+            return self.get_response(request)
         if "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"error": READ_ONLY_MESSAGE, "code": "TENANT_SUSPENDED"}, status=403)
         messages.error(request, READ_ONLY_MESSAGE)

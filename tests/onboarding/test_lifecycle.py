@@ -65,7 +65,11 @@ def test_suspension_closes_storefront_and_api_and_leaves_the_admin_read_only(
     # Admin: staff sign in and read, but every write is refused with a banner
     staff = Client()
     staff.force_login(owner)
-    assert staff.get("/admin/").status_code == 200
+    dashboard = staff.get("/admin/")
+    assert (
+        dashboard.status_code == 200
+        and "you can look around, but not change anything" in dashboard.content.decode()
+    )
     with tenant_scope(tenant_a):
         branding = Branding.objects.get()
     edit_url = f"/admin/branding/edit/{branding.pk}/"
