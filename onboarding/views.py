@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from onboarding.forms import ApplicationForm
 from onboarding.services import ApplicationError, slug_problem, submit_application
 from pages.contact import client_address, spam_error
+from sites.resolution import TenantNotFound, request_hostname, resolve_from_host
 
 RATE_WINDOW_SECONDS = 60 * 60
 SLUG_CHECKS_PER_MINUTE = 60
@@ -27,8 +28,13 @@ def _count(key: str, window: int) -> int:
 
 
 def _platform_only(request: HttpRequest) -> None:
-    # Applications are made on the platform, not on a dispensary's storefront or domain.
-    if getattr(request, "tenant", None) is not None:
+    # Applications are made on the platform, not on a dispensary's subdomain or own domain
+    # (/onboarding/ is a platform route, so the middleware does not resolve those here).
+    try:
+        found = resolve_from_host(request_hostname(request))
+    except TenantNotFound:
+        raise Http404 from None
+    if getattr(request, "tenant", None) is not None or (found and found.tenant is not None):
         raise Http404
 
 

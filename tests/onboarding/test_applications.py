@@ -155,6 +155,15 @@ def test_spam_is_turned_away(client, db, settings, django_capture_on_commit_call
     assert list(TenantApplication.objects.values_list("slug", flat=True)) == ["first-shop"]
 
 
+def test_the_form_lives_on_the_platform_host_only(client, tenant_a):
+    assert client.get("/onboarding/").status_code == 200
+    assert client.get("/onboarding/", HTTP_HOST="alpha.budstack.test").status_code == 404
+    assert (
+        client.get("/onboarding/check-slug/", {"slug": "x"}, HTTP_HOST="alpha.budstack.test").status_code
+        == 404
+    )
+
+
 def test_an_existing_account_email_is_not_revealed(
     client, tenant_a, make_user, django_capture_on_commit_callbacks
 ):
