@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "search.apps.SearchConfig",
     "billing.apps.BillingConfig",
     "onboarding.apps.OnboardingConfig",
+    "analytics.apps.AnalyticsConfig",
+    "support.apps.SupportConfig",
     "budstack.ops.apps.OpsConfig",
     "csp",
     "wagtail.contrib.forms",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Counts storefront page views, page-cache hits included (no SQL: analytics/tracking.py).
+    "analytics.middleware.PageViewMiddleware",
     # Cached pages for visitors without a session, before any tenant or database work.
     "pages.page_cache.EarlyPageCacheMiddleware",
     "sites.middleware.TenantMiddleware",
@@ -502,6 +506,7 @@ CELERY_BEAT_SCHEDULE = {
     "sync-drgreen-catalogs": {"task": "commerce.sync_drgreen", "schedule": 3600.0},
     "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
     "delete-offboarded-tenants": {"task": "sites.delete_offboarded_tenants", "schedule": 3600.0},
+    "analytics-flush-page-views": {"task": "analytics.flush_page_views", "schedule": 60.0},
     "publish-scheduled-pages": {
         "task": "pages.publish_scheduled",
         "schedule": env.float("PUBLISH_SCHEDULED_INTERVAL", default=60.0),

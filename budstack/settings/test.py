@@ -1,5 +1,7 @@
 """Test run: real PostgreSQL and Redis when `make test` provides them."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -29,12 +31,22 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Off, so tests see fresh pages; tests/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
 
-# Each xdist worker gets its own Redis database, so flushing the cache between tests
-# never touches another worker's keys (databases 0 and 1 are the broker's).
+# Each xdist worker (`make test` runs two) gets its own Redis databases, files and mail
+# directory, so one worker's flushes, Celery queues and files never touch the other's.
+# Subprocesses started by tests (Celery workers) inherit PYTEST_XDIST_WORKER and land on
+# the same databases. Worker N: cache database 2 + N, broker database 10 + N (N > 0).
+_worker = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
 if REDIS_URL:  # noqa: F405
-    _worker = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
     _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
     CACHES["default"]["LOCATION"] = f"{_base}/{2 + _worker}"  # noqa: F405
+if CELERY_BROKER_URL and _worker:  # noqa: F405
+    CELERY_BROKER_URL = f"{CELERY_BROKER_URL.rsplit('/', 1)[0]}/{10 + _worker}"  # noqa: F405
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL  # what tests hand to the workers they start
+if _worker:
+    MEDIA_ROOT = f"{MEDIA_ROOT}-{_worker}"
+    PRIVATE_MEDIA_ROOT = f"{PRIVATE_MEDIA_ROOT}-{_worker}"
+    EMAIL_FILE_PATH = f"{EMAIL_FILE_PATH}-{_worker}"
+    THEME_CACHE_DIR = f"{THEME_CACHE_DIR}-{_worker}"  # noqa: F405
 
 # `make test` provides a non-owner application role; the suite connects as it after
 # migrating as the owner (tests/conftest.py), so row-level security is really in force.
