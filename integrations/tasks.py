@@ -29,7 +29,7 @@ def retry_delay(attempt: int) -> float:
 
 
 @shared_task(bind=True, name="integrations.deliver_email", acks_late=True, max_retries=None)
-def deliver_email(self, tenant_id: int, template: str, payload: dict[str, Any]) -> int:
+def deliver_email(self, tenant_id: int | None, template: str, payload: dict[str, Any]) -> int:
     """Hand a rendered message (``integrations.email.message_payload``) to the mail server.
 
     The message was rendered when it was sent, so this task touches no tenant data; the

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "integrations.apps.IntegrationsConfig",
     "search.apps.SearchConfig",
     "billing.apps.BillingConfig",
+    "onboarding.apps.OnboardingConfig",
     "analytics.apps.AnalyticsConfig",
     "support.apps.SupportConfig",
     "budstack.ops.apps.OpsConfig",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     # After the age gate: a cached page is only served to who may see it (pages/page_cache.py).
     "pages.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff of a suspended tenant: the admin is read-only (needs messages for its banner).
+    "sites.middleware.SuspendedTenantReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: it turns a lockout raised during sign-in into the lockout page.
@@ -324,6 +327,19 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 # ---------------------------------------------------------------------------
+# Onboarding and tenant lifecycle
+# ---------------------------------------------------------------------------
+# Applications per address per hour on the public /onboarding/ form.
+ONBOARDING_RATE_LIMIT = env.int("ONBOARDING_RATE_LIMIT", default=5)
+# Days an offboarded tenant's data is kept (and its export downloadable) before deletion.
+OFFBOARDING_GRACE_DAYS = env.int("OFFBOARDING_GRACE_DAYS", default=30)
+# Where custom domains must point (CNAME target); defaults to the platform's own domain.
+CUSTOM_DOMAIN_CNAME_TARGET = env("CUSTOM_DOMAIN_CNAME_TARGET", default="")
+# Name servers ("host" or "host:port", comma separated) for the TXT check of custom
+# domains; empty uses the system resolver (/etc/resolv.conf). Tests point it at a local one.
+CUSTOM_DOMAIN_NAMESERVERS = env.list("CUSTOM_DOMAIN_NAMESERVERS", default=[])
+
+# ---------------------------------------------------------------------------
 # Integrations
 # ---------------------------------------------------------------------------
 DRGREEN_API_URL = env("DRGREEN_API_URL", default="http://127.0.0.1:8765/api/v1")
@@ -373,6 +389,8 @@ BUDSTACK_API_THROTTLE_RATES = {
     "patient": env("API_THROTTLE_PATIENT", default="120/min"),
     "staff": env("API_THROTTLE_STAFF", default="600/min"),
     "auth": env("API_THROTTLE_AUTH", default="10/min"),
+    # POST /api/v1/onboarding, per address: applications are rare, spam is not.
+    "onboarding": env("API_THROTTLE_ONBOARDING", default="5/hour"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BudStack API",
@@ -501,6 +519,7 @@ CELERY_BEAT_SCHEDULE = {
     "kyc-reminders": {"task": "kyc.send_reminders", "schedule": 3600.0},
     "sync-drgreen-catalogs": {"task": "commerce.sync_drgreen", "schedule": 3600.0},
     "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
+    "delete-offboarded-tenants": {"task": "sites.delete_offboarded_tenants", "schedule": 3600.0},
     "analytics-flush-page-views": {"task": "analytics.flush_page_views", "schedule": 60.0},
     "publish-scheduled-pages": {
         "task": "pages.publish_scheduled",
