@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 DRGREEN_FAKE_PORT ?= 8765
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo clean-var bench bench-search
+.PHONY: run test lint format install migrate demo clean-var bench bench-search audit
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ test: $(STAMP)
 	scripts/ensure-browser.sh
 	scripts/ensure-deploy-tools.sh
 	BUDSTACK_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest
+
+## audit: pip-audit over constraints.txt (needs PyPI's JSON API or OSV; not part of `make test`).
+audit:
+	scripts/audit-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

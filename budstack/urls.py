@@ -13,6 +13,7 @@ from integrations.webhooks import views as webhook_views
 from kyc import account_views as kyc_account_views
 from pages import views as page_views
 from search import views as search_views
+from sites import domain_views
 from sites import views as site_views
 from themes import views as theme_views
 
@@ -48,6 +49,8 @@ urlpatterns = [
     path("api/", include(("budstack.api.urls", "api"))),
     path("theme-static/<slug:slug>/<str:version>/<path:path>", theme_views.theme_static, name="theme_static"),
     path("documents/", include(wagtaildocs_urls)),
+    path("onboarding/", include("onboarding.urls")),
+    path("_tls/ask", domain_views.tls_ask, name="tls_ask"),
     path("private-files/<str:token>/", storage.serve_private_file, name="private_file"),
     path("", include((storefront_patterns, "storefront"))),
     path(

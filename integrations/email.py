@@ -44,6 +44,7 @@ TEMPLATES: tuple[str, ...] = (
     "welcome",
     "signup_confirm",
     "signup_existing",
+    "consultation_existing",
     "set_password",
     "password_reset",
     "consultation_received",
@@ -195,4 +196,40 @@ def send_tenant_email(
 
     # robust: in eager mode (development) a mail server that is down must not turn the
     # request that sent the mail into an error page; the task has logged the failure.
+    transaction.on_commit(enqueue, robust=True)
+
+
+def send_platform_email(template: str, to: str | list[str], context: dict[str, Any] | None = None) -> None:
+    """Mail from the platform itself (onboarding, lifecycle), not from a dispensary.
+
+    Same templates (``emails/<template>.subject.txt|.txt|.html``) and the same delivery
+    task as :func:`send_tenant_email`, sent once the transaction commits, from
+    ``EMAIL_FROM`` and without any tenant's branding.
+    """
+    from integrations.tasks import deliver_email
+
+    recipients = [to] if isinstance(to, str) else [address for address in to if address]
+    if not recipients:
+        return
+    context = {"platform_name": settings.WAGTAIL_SITE_NAME, **(context or {})}
+    subject = " ".join(_render_plain(f"emails/{template}.subject.txt", context).split())
+    text = _render_plain(f"emails/{template}.txt", context).strip()
+    try:
+        html = render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = linebreaks_filter(urlize(escape(text), autoescape=False))
+    _, address = parseaddr(settings.EMAIL_FROM)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.EMAIL_FROM,
+        recipients,
+        headers={"Message-ID": make_msgid(domain=address.rpartition("@")[2] or None)},
+    )
+    message.attach_alternative(html, "text/html")
+    payload = message_payload(message)
+
+    def enqueue() -> None:
+        deliver_email.delay(None, template, payload)
+
     transaction.on_commit(enqueue, robust=True)

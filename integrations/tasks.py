@@ -22,11 +22,14 @@ def retry_delay(attempt: int) -> float:
     """Seconds before retry number ``attempt + 1``: exponential, capped, with jitter."""
     base = settings.EMAIL_RETRY_BASE_DELAY * (2**attempt)
     capped = min(base, settings.EMAIL_RETRY_MAX_DELAY)
-    return capped * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
+    jittered = capped * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
+    # A countdown past the broker's visibility timeout would have Redis hand the retry
+    # to a second worker while the first still holds it: the email would go out twice.
+    return min(jittered, settings.CELERY_VISIBILITY_TIMEOUT * 0.9)
 
 
 @shared_task(bind=True, name="integrations.deliver_email", acks_late=True, max_retries=None)
-def deliver_email(self, tenant_id: int, template: str, payload: dict[str, Any]) -> int:
+def deliver_email(self, tenant_id: int | None, template: str, payload: dict[str, Any]) -> int:
     """Hand a rendered message (``integrations.email.message_payload``) to the mail server.
 
     The message was rendered when it was sent, so this task touches no tenant data; the

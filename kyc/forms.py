@@ -146,12 +146,9 @@ class PersonalForm(StepForm):
         return born
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(tenant=self.tenant, email__iexact=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this email here: log in to continue."
-            )
-        return email
+        # Whether the address already has an account is not this form's to say: the
+        # view answers both cases alike (kyc.views._tell_the_owner), so it is not revealed.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

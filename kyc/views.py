@@ -7,8 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import rotate_token
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from sites.models import Role, User
 
@@ -90,9 +94,11 @@ def consultation_step(request: HttpRequest, page, step: int) -> HttpResponse:
             if step == 1 and not user.is_authenticated:
                 user = _create_account(request, form)
                 if user is None:
-                    form.add_error(
-                        "email", "There is already an account with this email here: log in to continue."
-                    )
+                    # The address has an account here. The visitor gets the very answer a
+                    # new patient gets (same redirect, same cookies); the owner is told by
+                    # email. Nothing is stored: the owner's draft stays untouched.
+                    _tell_the_owner(request, page, form.cleaned_data["email"], form.cleaned_data["password"])
+                    return HttpResponseRedirect(_step_url(page, request, step + 1))
             if user is not None and user.is_authenticated:
                 draft = (
                     draft
@@ -139,6 +145,8 @@ def _render_step(request, page, form, step, reachable, answers, status) -> HttpR
 
 def _create_account(request: HttpRequest, form) -> User | None:
     data = form.cleaned_data
+    if User.objects.filter(tenant=request.tenant, email__iexact=data["email"]).exists():
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -150,10 +158,36 @@ def _create_account(request: HttpRequest, form) -> User | None:
                 last_name=data["last_name"],
             )
             PatientProfile.objects.create(user=user, tenant=request.tenant)
-    except IntegrityError:
-        return None
+    except (IntegrityError, ValidationError):
+        return None  # a concurrent start with the same address won the race
     login(request, user, backend="sites.auth_backends.TenantEmailBackend")
     return user
+
+
+def _tell_the_owner(request: HttpRequest, page, email: str, password: str) -> None:
+    """Answer like :func:`_create_account` would, without an account, and email the owner.
+
+    The costs match too: one password hash (what creating the account spends) and a
+    session plus a fresh CSRF cookie (what signing in issues), so neither the timing nor
+    the response headers tell an existing address from a new one.
+    """
+    from integrations.email import send_tenant_email
+
+    User().set_password(password)
+    request.session.cycle_key()
+    request.session["consultation_started"] = True
+    rotate_token(request)
+    owner = User.objects.filter(tenant=request.tenant, email__iexact=email).first()
+    if owner is None:  # lost a race with a deletion: nobody to tell
+        return
+    login_url = request.build_absolute_uri(reverse("storefront:login"))
+    next_url = page.get_url(request)
+    send_tenant_email(
+        request.tenant,
+        "consultation_existing",
+        owner.email,
+        {"user": owner, "login_url": f"{login_url}?{urlencode({'next': next_url})}"},
+    )
 
 
 def _submit(request: HttpRequest, page, draft: ConsultationDraft) -> HttpResponse:

@@ -21,6 +21,8 @@ missing_packages() {
     [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
     command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    # Compose v1 validates docker-compose.yml without a Docker engine (tests/deploy/test_compose.py).
+    command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
     echo "${missing[*]:-}"
 }
 

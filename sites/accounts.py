@@ -75,6 +75,9 @@ def register_patient(request: HttpRequest, data: dict) -> None:
     tenant = request.tenant
     existing = User.objects.filter(tenant=tenant, email=data["email"]).first()
     if existing is not None:
+        # Creating an account hashes the password; so does this answer, or the time it
+        # takes would tell a taken address from a free one.
+        User().set_password(data["password1"])
         _send(
             request,
             existing,
@@ -117,6 +120,13 @@ def register_patient(request: HttpRequest, data: dict) -> None:
 def send_password_reset(request: HttpRequest, email: str) -> None:
     user = User.objects.filter(tenant=request.tenant, email=email, is_active=True).first()
     if user is None:
+        # Render the message all the same (and drop it): the answer takes as long as the
+        # one for a real account, so timing does not reveal who has one.
+        from integrations.email import render_tenant_email
+
+        render_tenant_email(
+            request.tenant, "password_reset", [email], {"user": User(email=email), "link": ""}
+        )
         return
     link = request.build_absolute_uri(reverse("storefront:reset_password", args=[make_token(user)]))
     _send(request, user, "password_reset", {"link": link})

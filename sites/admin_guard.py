@@ -44,6 +44,8 @@ SUPER_ADMIN_NAMESPACES = frozenset(
         "wagtailadmin_workflows",
         "wagtailredirects",
         "wagtailadmin_collections",
+        "onboarding_applications",
+        "tenants",
     }
 )
 # Reports whose filters or counts span every tenant (workflow and task names, all

@@ -102,6 +102,17 @@ class SuperAdminOnlyPolicy(BasePermissionPolicy):
         return get_user_model().objects.filter(is_superuser=True, is_active=True)
 
 
+class SuperAdminViewOnlyPolicy(SuperAdminOnlyPolicy):
+    """Platform records super admins look at and act on through dedicated actions
+    (tenants' lifecycle, onboarding decisions), never through generic add/edit forms."""
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return action == "view" and is_unrestricted(user)
+
+    def user_has_any_permission(self, user, actions: Iterable[str]) -> bool:
+        return "view" in set(actions) and is_unrestricted(user)
+
+
 STAFF_CAN_MANAGE_PRODUCTS = {
     Role.TENANT_ADMIN: {"add", "change", "delete", "view", "choose"},
     Role.EDITOR: {"add", "change", "view", "choose"},

@@ -404,13 +404,22 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
 
     @extend_schema(
         tags=["tenants"],
+        description=(
+            "`status`: `suspended` closes the tenant (storefront unavailable, admin read-only, API 403 "
+            "`TENANT_SUSPENDED`), `active` reactivates it, `offboarding` exports its data and schedules "
+            "its deletion after `OFFBOARDING_GRACE_DAYS`. A change its current status does not allow is a 409."
+        ),
         examples=[OpenApiExample("Suspend", value={"status": "suspended"}, request_only=True)],
     )
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
     def perform_update(self, serializer) -> None:
+        from sites import lifecycle
+
         before = serializer.instance.status
+        new_status = serializer.validated_data.pop("status", before)
+        changed = sorted(serializer.validated_data)
         try:
             with transaction.atomic():
                 tenant = serializer.save()
@@ -418,11 +427,20 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
             raise Conflict(
                 "Another dispensary already uses that custom domain.", code="DOMAIN_TAKEN"
             ) from error
-        action = "tenant.updated"
-        if before != tenant.status:
-            action = "tenant.suspended" if tenant.status == Tenant.Status.SUSPENDED else "tenant.reactivated"
-        record_audit(action, actor=self.request.user, target=tenant, request=self.request._request,
-                     tenant=tenant, data={"fields": sorted(serializer.validated_data)})  # fmt: skip
+        if changed:
+            record_audit("tenant.updated", actor=self.request.user, target=tenant, request=self.request._request,
+                         tenant=tenant, data={"fields": changed})  # fmt: skip
+        if new_status != before:
+            # Status changes are lifecycle actions: same rules and one audit entry each.
+            change = {
+                Tenant.Status.ACTIVE: lifecycle.reactivate,
+                Tenant.Status.SUSPENDED: lifecycle.suspend,
+                Tenant.Status.OFFBOARDING: lifecycle.start_offboarding,
+            }[new_status]
+            try:
+                serializer.instance = change(tenant, actor=self.request.user, request=self.request._request)
+            except lifecycle.LifecycleError as error:
+                raise Conflict(str(error), code="INVALID_STATUS_CHANGE") from error
 
 
 # ---------------------------------------------------------------------------

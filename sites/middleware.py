@@ -23,6 +23,8 @@ PLATFORM_PREFIXES = (
     "media",
     "theme-static",
     "private-files",
+    "onboarding",
+    "_tls",
 )
 # Admin views that must find accounts before anyone is logged in.
 ADMIN_AUTH_PATHS = ("/admin/login/", "/admin/password_reset/")
@@ -158,3 +160,61 @@ def tenant_unavailable(request: HttpRequest, tenant) -> HttpResponse:
     )
     response["Retry-After"] = "3600"
     return response.render()
+
+
+# Admin writes a closed tenant's staff may still make: signing out, and their password.
+READ_ONLY_ALLOWED_WRITES = ("/admin/logout/", "/admin/login/", "/admin/password_reset/")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+READ_ONLY_NOTICE = "Your dispensary is suspended on BudStack: you can look around, but not change anything."
+READ_ONLY_MESSAGE = (
+    "Your dispensary is suspended on BudStack: the admin is read-only, nothing was changed. "
+    "Contact the platform team to reactivate it."
+)
+
+
+class SuspendedTenantReadOnlyMiddleware:
+    """Staff of a suspended (or offboarding) tenant may look but not touch in the admin.
+
+    Every admin request that would change something is refused before its view runs and
+    answered with a redirect back and an error banner (403 for callers that ask for JSON).
+    Placed after the messages middleware, so the banner can be queued.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/admin/"):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.is_superuser
+            or user.tenant_id is None
+            or user.tenant.is_active
+            or request.path_info.startswith(READ_ONLY_ALLOWED_WRITES)
+        ):
+            return self.get_response(request)
+        from django.contrib import messages
+        from django.http import JsonResponse
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        if request.method in SAFE_METHODS:
+            if request.path_info == "/admin/":
+                # Say so on the dashboard, before anyone tries to save something.
+                messages.warning(request, READ_ONLY_NOTICE)
+            return self.get_response(request)
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": READ_ONLY_MESSAGE, "code": "TENANT_SUSPENDED"}, status=403)
+        messages.error(request, READ_ONLY_MESSAGE)
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = "/admin/"
+        return _see_other(back)
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # the browser follows with a GET: nothing is re-posted
+    return response

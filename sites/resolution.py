@@ -62,7 +62,11 @@ def tenant_by_domain(hostname: str) -> Tenant | None:
     # tenants that have none); it never reaches the cache or the database.
     if not HOSTNAME_RE.match(hostname) or len(hostname) > 253:
         return None
-    return _cached_lookup(tenant_cache_keys(None, hostname)[0], custom_domain=hostname)
+    # Only a domain whose owner proved control (DNS TXT, sites.domains) routes: an
+    # unverified name could be anyone's typo, or someone else's domain.
+    return _cached_lookup(
+        tenant_cache_keys(None, hostname)[0], custom_domain=hostname, custom_domain_verified_at__isnull=False
+    )
 
 
 def request_hostname(request: HttpRequest) -> str:

@@ -38,3 +38,23 @@ def tenant_task(**options: Any) -> Callable:
 def enqueue_for_tenant(task, tenant: Tenant, *args: Any, **kwargs: Any) -> None:
     """Send ``task`` for ``tenant`` after the current transaction commits."""
     transaction.on_commit(lambda: task.delay(tenant.pk, *args, **kwargs))
+
+
+@shared_task(name="sites.export_tenant_data", acks_late=True, autoretry_for=(OSError,), max_retries=3,
+             retry_backoff=True)  # fmt: skip
+def export_tenant_data(tenant_id: int) -> str:
+    """Offboarding's export (sites.lifecycle.export_tenant); idempotent: a rerun writes a new archive."""
+    from sites.context import platform_scope
+    from sites.lifecycle import export_tenant
+
+    with platform_scope("load tenant for export"):
+        tenant = Tenant.objects.select_related("site", "collection").get(pk=tenant_id)
+    return export_tenant(tenant)
+
+
+@shared_task(name="sites.delete_offboarded_tenants")
+def delete_offboarded_tenants() -> list[str]:
+    """Celery beat: delete tenants past OFFBOARDING_GRACE_DAYS."""
+    from sites.lifecycle import delete_due_tenants
+
+    return delete_due_tenants()

@@ -14,7 +14,7 @@ from wagtail.documents.models import AbstractDocument
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from sites import admin_media, admin_scoping, security, two_factor
+from sites import admin_media, admin_scoping, domain_views, security, two_factor
 from sites.admin_audit import AuditLogViewSet
 from sites.admin_pages import TenantPageViewSet
 from sites.admin_permissions import (
@@ -22,11 +22,13 @@ from sites.admin_permissions import (
     SUPER_ADMIN_AUDIT_ACTIONS,
     SUPER_ADMIN_BRANDING_ACTIONS,
     TENANT_ADMIN_EDITS_BRANDING,
+    SuperAdminViewOnlyPolicy,
     TenantRolePolicy,
 )
+from sites.admin_tenants import TenantViewSet
 from sites.admin_tokens import SUPER_ADMIN_TOKEN_ACTIONS, TENANT_ADMIN_REVOKES_TOKENS, ApiTokenViewSet
 from sites.admin_viewsets import BrandingViewSet
-from sites.models import ApiToken, AuditLogEntry, Branding
+from sites.models import ApiToken, AuditLogEntry, Branding, Role, Tenant
 
 register_permission_policy(
     Branding, TenantRolePolicy(Branding, TENANT_ADMIN_EDITS_BRANDING, SUPER_ADMIN_BRANDING_ACTIONS)
@@ -39,6 +41,9 @@ register_permission_policy(
     ApiToken, TenantRolePolicy(ApiToken, TENANT_ADMIN_REVOKES_TOKENS, SUPER_ADMIN_TOKEN_ACTIONS)
 )
 
+# Lifecycle changes go through the tenant page's actions, not a generic edit form.
+register_permission_policy(Tenant, SuperAdminViewOnlyPolicy(Tenant))
+
 # Reports tenant staff are not offered (see sites.admin_guard.SUPER_ADMIN_VIEWS).
 PLATFORM_REPORTS = {"workflows", "workflow-tasks", "page-types-usage"}
 
@@ -46,6 +51,23 @@ PLATFORM_REPORTS = {"workflows", "workflow-tasks", "page-types-usage"}
 @hooks.register("register_admin_viewset")
 def register_branding_viewset() -> BrandingViewSet:
     return BrandingViewSet("branding")
+
+
+@hooks.register("register_admin_viewset")
+def register_tenant_viewset() -> TenantViewSet:
+    return TenantViewSet("tenants")
+
+
+class TenantAdminMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.role == Role.TENANT_ADMIN
+
+
+@hooks.register("register_settings_menu_item")
+def custom_domain_menu_item() -> MenuItem:
+    return TenantAdminMenuItem(
+        "Custom domain", reverse(domain_views.URL_NAME), name="custom-domain", icon_name="site", order=110
+    )
 
 
 @hooks.register("register_admin_viewset")
@@ -116,6 +138,7 @@ def account_security_urls() -> list:
         path("two-factor/verify/", two_factor.verify, name=two_factor.VERIFY_URL_NAME),
         path("two-factor/disable/", two_factor.disable, name="budstack_2fa_disable"),
         path("sessions/sign-out-others/", sign_out_other_sessions, name="budstack_sign_out_others"),
+        path("custom-domain/", domain_views.custom_domain, name=domain_views.URL_NAME),
     ]
 
 

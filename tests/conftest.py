@@ -89,8 +89,18 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` need PostgreSQL: deselected on SQLite, never skipped."""
+    """Tests marked ``postgres`` need PostgreSQL: deselected on SQLite, never skipped.
+
+    Under xdist (`make test` runs two workers with --dist loadgroup) the production-chain
+    tests stay together on one worker: they share module fixtures that start nginx,
+    gunicorn, pgbouncer and Celery, and fixed Redis databases. tryfirst: xdist reads the
+    group in its own hook, which must run after this one.
+    """
+    for item in items:
+        if item.get_closest_marker("deploy") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group("deploy"))
     if os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
         return
     deselected = [item for item in items if item.get_closest_marker("postgres")]

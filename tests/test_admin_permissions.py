@@ -84,7 +84,10 @@ def test_tenant_staff_hold_no_model_permissions_on_tenant_owned_models(tenant_a,
         (User, Role.EDITOR, set()),
         (User, Role.MARKETER, set()),
     ],
-    ids=lambda value: getattr(value, "__name__", str(value)).lower(),
+    # Sets print in a per-process order; xdist workers must collect the same ids.
+    ids=lambda value: (
+        ",".join(sorted(value)) if isinstance(value, set) else getattr(value, "__name__", str(value)).lower()
+    ),
 )
 def test_roles_grant_actions_on_own_rows_only(tenant_a, tenant_b, make_user, model, role, actions):
     user = make_user(tenant_a, role)

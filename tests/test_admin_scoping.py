@@ -220,6 +220,9 @@ PLATFORM_AREAS = {
     "redirects": "/admin/redirects/",
     "collections": "/admin/collections/",
     "collection-edit": "/admin/collections/{other_collection}/",
+    "applications": "/admin/onboarding_applications/",
+    "tenants": "/admin/tenants/",
+    "tenant-inspect": "/admin/tenants/inspect/{other_site}/",
 }
 
 
@@ -252,6 +255,8 @@ def test_menus_offer_no_platform_areas(client, world, role):
         "/admin/workflows/",
         "/admin/redirects/",
         "/admin/collections/",
+        "/admin/onboarding_applications/",
+        "/admin/tenants/",
     ):
         assert area not in html
     for report in (

@@ -4,6 +4,7 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
@@ -35,6 +36,8 @@ def test_subdomain_serves_the_same_tree_as_the_path(client, tenant_a, tenant_b):
 
 def test_custom_domain_serves_its_tenant(client, tenant_a, tenant_b):
     tenant_b.custom_domain = "Shop.Bravo-Clinic.PT"
+    tenant_b.save()
+    tenant_b.custom_domain_verified_at = timezone.now()  # only a verified domain routes
     tenant_b.save()
     response = client.get("/", HTTP_HOST="shop.bravo-clinic.pt")
     assert response.status_code == 200

@@ -164,3 +164,41 @@ def test_genuine_documents_are_kept_under_a_tame_name(admin_client, name, conten
 )
 def test_filenames_are_normalised(name, expected):
     assert normalised_filename(name) == expected
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 8), (10, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("banner.png", b"<html><script>alert(document.cookie)</script></html>"),  # a page posing as a picture
+        ("photo.jpg", _png()),  # a real picture whose name lies about its type
+        ("logo.png", b"%PDF-1.4\n" + b"0" * 200),
+    ],
+)
+def test_images_are_judged_by_their_content_not_their_name(admin_client, name, content):
+    response = admin_client.post(
+        "/admin/images/add/",
+        {
+            "title": "Disguised",
+            "file": SimpleUploadedFile(name, content),
+            "collection": admin_client.tenant.collection.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert b"errorlist" in response.content or b"error-message" in response.content
+    with tenant_scope(admin_client.tenant):
+        assert not TenantImage.objects.exists()
+
+
+def test_documents_over_the_size_limit_are_refused(admin_client, settings):
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024 * 1024
+    response = _post_document(admin_client, "big.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1))
+    assert response.status_code == 200
+    assert b"This file is too big" in response.content
+    with tenant_scope(admin_client.tenant):
+        assert not TenantDocument.objects.exists()

@@ -15,6 +15,7 @@ from budstack.api.errors import not_found
 from commerce.api import OrderViewSet, ProductViewSet
 from integrations.webhooks.api import WebhookViewSet
 from kyc.api import ConsultationStatusView, ConsultationView
+from onboarding.api import OnboardingView
 from sites.api import (
     ApiTokenViewSet,
     AuditLogViewSet,
@@ -39,6 +40,7 @@ router.register("auth/tokens", ApiTokenViewSet, basename="auth-tokens")
 
 v1_patterns = [
     path("auth/token", AuthTokenView.as_view(), name="auth-token"),
+    path("onboarding", OnboardingView.as_view(), name="onboarding"),
     path("consultations", ConsultationView.as_view(), name="consultations"),
     path("consultations/status", ConsultationStatusView.as_view(), name="consultations-status"),
     path("tenant/current", TenantCurrentView.as_view(), name="tenant-current"),

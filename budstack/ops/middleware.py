@@ -71,6 +71,26 @@ class RequestObservabilityMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Turns off browser features no BudStack page uses (camera, microphone, location...).
+
+    Django sets the other security headers itself (SecurityMiddleware, clickjacking); this
+    one it does not. Set here, not only in nginx, so every deployment sends it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
 class BudStackCSPMiddleware(CSPMiddleware):
     """django-csp with nonces for the storefront, and a looser policy for the Wagtail admin.
 

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "integrations.apps.IntegrationsConfig",
     "search.apps.SearchConfig",
     "billing.apps.BillingConfig",
+    "onboarding.apps.OnboardingConfig",
+    "analytics.apps.AnalyticsConfig",
+    "support.apps.SupportConfig",
     "budstack.ops.apps.OpsConfig",
     "csp",
     "wagtail.contrib.forms",
@@ -73,10 +76,13 @@ MIDDLEWARE = [
     # First: names, times, counts and logs every request, whatever happens below it.
     "budstack.ops.middleware.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "budstack.ops.middleware.PermissionsPolicyMiddleware",
     "budstack.ops.middleware.BudStackCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every GET answer and 304 for a matching If-None-Match (pages and feeds).
     "django.middleware.http.ConditionalGetMiddleware",
+    # Counts storefront page views, page-cache hits included (no SQL: analytics/tracking.py).
+    "analytics.middleware.PageViewMiddleware",
     # Cached pages for visitors without a session, before any tenant or database work.
     "pages.page_cache.EarlyPageCacheMiddleware",
     "sites.middleware.TenantMiddleware",
@@ -92,6 +98,8 @@ MIDDLEWARE = [
     # After the age gate: a cached page is only served to who may see it (pages/page_cache.py).
     "pages.page_cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff of a suspended tenant: the admin is read-only (needs messages for its banner).
+    "sites.middleware.SuspendedTenantReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: it turns a lockout raised during sign-in into the lockout page.
@@ -102,6 +110,10 @@ MIDDLEWARE = [
 BUDSTACK_BENCH = env.bool("BUDSTACK_BENCH", default=False)
 if BUDSTACK_BENCH:
     MIDDLEWARE.insert(0, "budstack.bench.QueryCountMiddleware")
+
+# Browser features no page uses; payment stays off too (checkout needs no Payment Request API).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 ROOT_URLCONF = "budstack.urls"
 WSGI_APPLICATION = "budstack.wsgi.application"
@@ -182,6 +194,15 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies (OOM kill, SIGKILL) goes back to the queue instead of
+# being acknowledged as failed: with late acks it then runs again on another worker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers a task that no worker acknowledged within this many seconds (its
+# worker died mid-task). Also the longest safe countdown: a task waiting for its ETA
+# longer than this is handed out twice, so retry delays stay below it (see
+# integrations.tasks.retry_delay; webhook attempts are guarded by their attempt count).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = "UTC"
 
@@ -306,6 +327,19 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 
 # ---------------------------------------------------------------------------
+# Onboarding and tenant lifecycle
+# ---------------------------------------------------------------------------
+# Applications per address per hour on the public /onboarding/ form.
+ONBOARDING_RATE_LIMIT = env.int("ONBOARDING_RATE_LIMIT", default=5)
+# Days an offboarded tenant's data is kept (and its export downloadable) before deletion.
+OFFBOARDING_GRACE_DAYS = env.int("OFFBOARDING_GRACE_DAYS", default=30)
+# Where custom domains must point (CNAME target); defaults to the platform's own domain.
+CUSTOM_DOMAIN_CNAME_TARGET = env("CUSTOM_DOMAIN_CNAME_TARGET", default="")
+# Name servers ("host" or "host:port", comma separated) for the TXT check of custom
+# domains; empty uses the system resolver (/etc/resolv.conf). Tests point it at a local one.
+CUSTOM_DOMAIN_NAMESERVERS = env.list("CUSTOM_DOMAIN_NAMESERVERS", default=[])
+
+# ---------------------------------------------------------------------------
 # Integrations
 # ---------------------------------------------------------------------------
 DRGREEN_API_URL = env("DRGREEN_API_URL", default="http://127.0.0.1:8765/api/v1")
@@ -355,6 +389,8 @@ BUDSTACK_API_THROTTLE_RATES = {
     "patient": env("API_THROTTLE_PATIENT", default="120/min"),
     "staff": env("API_THROTTLE_STAFF", default="600/min"),
     "auth": env("API_THROTTLE_AUTH", default="10/min"),
+    # POST /api/v1/onboarding, per address: applications are rare, spam is not.
+    "onboarding": env("API_THROTTLE_ONBOARDING", default="5/hour"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BudStack API",
@@ -483,6 +519,8 @@ CELERY_BEAT_SCHEDULE = {
     "kyc-reminders": {"task": "kyc.send_reminders", "schedule": 3600.0},
     "sync-drgreen-catalogs": {"task": "commerce.sync_drgreen", "schedule": 3600.0},
     "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
+    "delete-offboarded-tenants": {"task": "sites.delete_offboarded_tenants", "schedule": 3600.0},
+    "analytics-flush-page-views": {"task": "analytics.flush_page_views", "schedule": 60.0},
     "publish-scheduled-pages": {
         "task": "pages.publish_scheduled",
         "schedule": env.float("PUBLISH_SCHEDULED_INTERVAL", default=60.0),

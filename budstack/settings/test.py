@@ -1,5 +1,7 @@
 """Test run: real PostgreSQL and Redis when `make test` provides them."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -16,6 +18,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A test that needs a real worker starts one with CELERY_TASK_ALWAYS_EAGER=false and an
 # email backend it can read (tests/integrations/test_webhooks_worker.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Workers started by tests look for tasks of dead workers at every poll, not every ~100 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "test-mail"))  # noqa: F405
@@ -29,12 +37,22 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Off, so tests see fresh pages; tests/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
 
-# Each xdist worker gets its own Redis database, so flushing the cache between tests
-# never touches another worker's keys (databases 0 and 1 are the broker's).
+# Each xdist worker (`make test` runs two) gets its own Redis databases, files and mail
+# directory, so one worker's flushes, Celery queues and files never touch the other's.
+# Subprocesses started by tests (Celery workers) inherit PYTEST_XDIST_WORKER and land on
+# the same databases. Worker N: cache database 2 + N, broker database 10 + N (N > 0).
+_worker = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
 if REDIS_URL:  # noqa: F405
-    _worker = int(env("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw") or 0)
     _base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL  # noqa: F405
     CACHES["default"]["LOCATION"] = f"{_base}/{2 + _worker}"  # noqa: F405
+if CELERY_BROKER_URL and _worker:  # noqa: F405
+    CELERY_BROKER_URL = f"{CELERY_BROKER_URL.rsplit('/', 1)[0]}/{10 + _worker}"  # noqa: F405
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL  # what tests hand to the workers they start
+if _worker:
+    MEDIA_ROOT = f"{MEDIA_ROOT}-{_worker}"
+    PRIVATE_MEDIA_ROOT = f"{PRIVATE_MEDIA_ROOT}-{_worker}"
+    EMAIL_FILE_PATH = f"{EMAIL_FILE_PATH}-{_worker}"
+    THEME_CACHE_DIR = f"{THEME_CACHE_DIR}-{_worker}"  # noqa: F405
 
 # `make test` provides a non-owner application role; the suite connects as it after
 # migrating as the owner (tests/conftest.py), so row-level security is really in force.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import migrations
 
+from sites.postgres_sql import postgres_only
+
 TABLE = "commerce_batchevent"
 
 CREATE = f"""
@@ -35,13 +37,5 @@ DROP FUNCTION IF EXISTS budstack_ledger_append_only();
 """
 
 
-def _run(sql: str):
-    def run(apps, schema_editor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 def append_only_trigger() -> migrations.RunPython:
-    return migrations.RunPython(_run(CREATE), _run(DROP), elidable=False)
+    return postgres_only(CREATE, DROP)

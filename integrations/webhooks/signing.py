@@ -39,7 +39,9 @@ def verify(secret: str, header: str, body: bytes, *, tolerance: int = 300, now: 
         t = int(fields["t"])
     except (ValueError, KeyError, AttributeError):
         return False
-    if abs((time.time() if now is None else now) - t) > tolerance:
+    # Compared as integers: a forged 400-digit timestamp must not overflow a float.
+    if abs(int(time.time() if now is None else now) - t) > tolerance:
         return False
     expected = sign(secret, body, t).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, fields.get("v1", ""))
+    # Bytes: compare_digest refuses str with non-ASCII characters (a forged header).
+    return hmac.compare_digest(expected.encode(), fields.get("v1", "").encode())

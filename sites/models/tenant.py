@@ -22,6 +22,8 @@ class Tenant(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
+        # Exported and waiting out the grace period before deletion; closed like a suspension.
+        OFFBOARDING = "offboarding", "Offboarding"
 
     slug = models.SlugField(max_length=63, unique=True, validators=[validate_tenant_slug])
     name = models.CharField(max_length=200)
@@ -36,6 +38,15 @@ class Tenant(models.Model):
         null=True,
         blank=True,
         help_text="Optional own hostname, e.g. shop.healingbuds.co.uk.",
+    )
+    custom_domain_token = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Value of the TXT record _budstack-challenge.<domain> that proves the domain is theirs.",
+    )
+    custom_domain_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="Only a verified custom domain routes to the storefront."
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     theme = models.ForeignKey(
@@ -61,6 +72,13 @@ class Tenant(models.Model):
     collection = models.OneToOneField(
         "wagtailcore.Collection", on_delete=models.PROTECT, related_name="tenant"
     )
+    offboarding_started_at = models.DateTimeField(null=True, blank=True)
+    delete_after = models.DateTimeField(
+        null=True, blank=True, help_text="An offboarding tenant is deleted after this moment."
+    )
+    export_file = models.CharField(
+        max_length=255, blank=True, default="", help_text="Name of the data export in private storage."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +97,17 @@ class Tenant(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.custom_domain is not None:
             self.custom_domain = self.custom_domain.strip().lower().rstrip(".") or None
+        old_domain = getattr(self, "_cache_identity", (None, None))[1]
+        if self.custom_domain != old_domain and self.pk is not None:
+            # A new name must be proven again before it routes (see sites.domains).
+            self.custom_domain_verified_at = None
+            self.custom_domain_token = ""
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "custom_domain_verified_at",
+                    "custom_domain_token",
+                }
         super().save(*args, **kwargs)
         self._invalidate_cache()
 
@@ -98,12 +127,18 @@ class Tenant(models.Model):
         return self.status == self.Status.ACTIVE
 
     @property
+    def custom_domain_verified(self) -> bool:
+        return bool(self.custom_domain and self.custom_domain_verified_at)
+
+    @property
     def root_page(self):
         return self.site.root_page
 
     @property
     def primary_hostname(self) -> str:
-        return self.custom_domain or f"{self.slug}.{settings.BUDSTACK_DOMAIN}"
+        if self.custom_domain_verified:
+            return self.custom_domain
+        return f"{self.slug}.{settings.BUDSTACK_DOMAIN}"
 
     def _invalidate_cache(self) -> None:
         old_slug, old_domain = getattr(self, "_cache_identity", (None, None))

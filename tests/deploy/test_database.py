@@ -39,7 +39,7 @@ def test_migrate_builds_an_empty_database_and_check_migrations_follows_it():
             assert conn.execute("SELECT count(*) FROM commerce_product").fetchone() == (0,)
 
 
-def test_check_migrations_finds_no_missing_migration_in_the_repository():
-    env = production_env("sqlite:////tmp/budstack-check-migrations.sqlite3", REDIS_URL="")  # noqa: S108
+def test_check_migrations_finds_no_missing_migration_in_the_repository(tmp_path):
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL="")
     result = manage(env, "check_migrations", "--skip-unapplied")
     assert result.returncode == 0, result.stderr

@@ -118,17 +118,15 @@ def test_server_errors_are_counted_by_tenant(client, tenant_a, monkeypatch):
     assert f'<style nonce="{_nonce(response)}">' in response.content.decode()
 
 
-def test_production_settings_pass_check_deploy():
-    env = production_env("sqlite:////tmp/budstack-check-deploy.sqlite3", REDIS_URL="")  # noqa: S108
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL="")
     result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_its_secrets():
-    env = production_env(
-        "sqlite:////tmp/budstack-check-deploy.sqlite3", REDIS_URL="", FIELD_ENCRYPTION_KEYS=""
-    )
+def test_production_refuses_to_start_without_its_secrets(tmp_path):
+    env = production_env(f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL="", FIELD_ENCRYPTION_KEYS="")
     result = manage(env, "check")
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS" in result.stderr

@@ -401,6 +401,18 @@ def _v2_find(kind: str) -> Callable[[ApiWorld], None]:
     return check
 
 
+def probe_onboarding(w: ApiWorld) -> None:
+    # Platform-wide and anonymous: an application for another tenant's slug is refused
+    # without telling anything about that tenant beyond "taken".
+    probe("api")
+    response = w.as_alpha_caller().post(
+        "/api/v1/onboarding", {"slug": "bravo", "business_name": "Copycat"}, format="json"
+    )
+    _shut(response, (400,))
+    assert response.json()["details"]["slug"] == ["That address is already taken; choose another."]
+    _no_leak(w, response)
+
+
 PROBES: dict[str, Callable[[ApiWorld], None]] = {
     "api/^.*$": probe_unknown_route,
     "api/v1/^audit-logs/(?P<pk>[^/.]+)/?$": probe_audit_detail,
@@ -423,6 +435,7 @@ PROBES: dict[str, Callable[[ApiWorld], None]] = {
     "api/v1/consultations": probe_consultations,
     "api/v1/consultations/status": probe_consultations_status,
     "api/v1/docs/": probe_schema_and_docs,
+    "api/v1/onboarding": probe_onboarding,
     "api/v1/schema/": probe_schema_and_docs,
     "api/v1/tenant/branding": probe_tenant_branding,
     "api/v1/tenant/current": probe_tenant_current,

@@ -325,6 +325,36 @@ def make_search_query_log(tenant: Tenant) -> Made:
     return Made(SearchQueryLog.objects.create(day=timezone.localdate(), query=query, results=0), query)
 
 
+def make_page_view_day(tenant: Tenant) -> Made:
+    from django.utils import timezone
+
+    from analytics.models import PageViewDay
+
+    path = f"/secret-path-of-{tenant.slug}/"
+    return Made(PageViewDay.objects.create(date=timezone.localdate(), path=path, views=7), path)
+
+
+def _ticket(tenant: Tenant, marker: str):
+    from sites.models import Role, User
+    from support.models import Ticket
+
+    opener = User.objects.filter(tenant=tenant, role=Role.TENANT_ADMIN).first()
+    return Ticket.objects.create(subject=marker, opened_by=opener)
+
+
+def make_ticket(tenant: Tenant) -> Made:
+    marker = f"Secret ticket of {tenant.slug}"
+    return Made(_ticket(tenant, marker), marker)
+
+
+def make_ticket_message(tenant: Tenant) -> Made:
+    from support.models import TicketMessage
+
+    ticket = _ticket(tenant, f"Thread of {tenant.slug}")
+    body = f"Secret support message of {tenant.slug}"
+    return Made(TicketMessage.objects.create(ticket=ticket, author_label="probe", body=body), body)
+
+
 FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "commerce.Order": make_order,
     "commerce.OrderLine": make_order_line,
@@ -354,6 +384,9 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "integrations.WebhookAttempt": make_webhook_attempt,
     "search.SearchDocument": make_search_document,
     "search.SearchQueryLog": make_search_query_log,
+    "analytics.PageViewDay": make_page_view_day,
+    "support.Ticket": make_ticket,
+    "support.TicketMessage": make_ticket_message,
 }
 
 

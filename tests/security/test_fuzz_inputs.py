@@ -120,3 +120,85 @@ paths = st.lists(
 def test_the_storefront_never_fails_on_a_strange_host_or_path(tenant_a, host, path):
     response = Client().get(path, HTTP_HOST=host)
     assert response.status_code < 500, (host, path, response.status_code)
+
+
+# --- Webhook signatures ------------------------------------------------------------------
+# Header values an attacker would forge: well-formed pieces with wrong, huge, empty or
+# non-ASCII values, or free text.
+signature_header = st.one_of(
+    st.text(max_size=120),
+    st.builds(
+        "t={},v1={}".format,
+        st.one_of(st.integers(), st.text(max_size=12), st.just("9" * 400)),
+        st.one_of(st.text(alphabet="0123456789abcdef", max_size=64), st.text(max_size=64)),
+    ),
+)
+
+
+@FUZZ
+@given(header=signature_header, body=st.binary(max_size=256))
+def test_forged_signatures_are_refused_without_an_error(header, body):
+    from integrations.drgreen.signing import verify_webhook_signature
+    from integrations.webhooks import signing
+
+    now = 1_700_000_000
+    assert verify_webhook_signature("the-secret", header, body, now=now) is False
+    assert signing.verify("the-secret", header, body, now=now) is False
+    # ... while the genuine signature of the same body still passes.
+    genuine = signing.sign("the-secret", body, now)
+    assert signing.verify("the-secret", genuine, body, now=now)
+    assert verify_webhook_signature("the-secret", genuine, body, now=now)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(header=signature_header | st.none(), body=st.binary(max_size=256))
+def test_the_inbound_webhook_answers_forgeries_with_a_clear_refusal(header, body):
+    extra = {} if header is None else {"HTTP_X_DRGREEN_SIGNATURE": header}
+    response = Client().post(
+        "/api/v1/integrations/drgreen/webhook", data=body, content_type="application/json", **extra
+    )
+    assert response.status_code == 401, (header, response.status_code)
+    assert response.json()["code"] in {"INVALID_SIGNATURE", "STALE_TIMESTAMP"}
+
+
+# --- Questionnaire steps -----------------------------------------------------------------
+field_value = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["yes", "no", "on", "", "GB", "1985-04-12", "+44", "7700900123", "chronic-pain",
+                     "2999-01-01", "0000-00-00", "vaporizing", "never", "male", "\x00", "<script>"]),
+)  # fmt: skip
+step_post = st.dictionaries(
+    st.sampled_from(
+        ["first_name", "last_name", "date_of_birth", "gender", "phone_code", "contact_number", "email",
+         "password", "address1", "city", "postal_code", "country", "conditions", "condition_duration",
+         "psychosis", "pregnant_or_breastfeeding", "heart_condition", "treatments_failed",
+         "used_cannabis_before", "cannabis_routes", "cannabis_frequency", "previous_treatments",
+         "consent_data_processing", "consent_terms", "consent_truthful", "unexpected"]
+    ),
+    st.lists(field_value, min_size=1, max_size=3),
+    max_size=12,
+)  # fmt: skip
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(step=st.sampled_from([1, 2, 3, 4, 5]), data=step_post)
+def test_any_step_post_is_validated_or_refused_never_crashes(tenant_a, step, data):
+    import json as json_module
+
+    from django.utils.datastructures import MultiValueDict
+
+    from kyc import forms as steps
+    from kyc.models import ConsultationPage
+
+    page = ConsultationPage.objects.descendant_of(tenant_a.root_page).first()
+    form = steps.STEP_FORMS[step](MultiValueDict(data), tenant=tenant_a, page=page, user=None)
+    if form.is_valid():
+        stored = form.answers()
+        json_module.dumps(stored)  # what the draft stores must be JSON
+        # Stored answers read back as the same valid answers (what validate_all relies on).
+        again = steps.STEP_FORMS[step](initial=stored, tenant=tenant_a, page=page, user=None)
+        assert set(stored) <= set(again.fields)
+    else:
+        assert form.errors
