@@ -10,6 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 
+from billing.limits import check_limit, patients_full_message
+from sites.limits import PlanLimitReached
 from sites.models import Role, User
 
 from . import forms as steps
@@ -89,7 +91,7 @@ def consultation_step(request: HttpRequest, page, step: int) -> HttpResponse:
         if form.is_valid():
             if step == 1 and not user.is_authenticated:
                 user = _create_account(request, form)
-                if user is None:
+                if user is None and not form.non_field_errors():
                     form.add_error(
                         "email", "There is already an account with this email here: log in to continue."
                     )
@@ -139,6 +141,11 @@ def _render_step(request, page, form, step, reachable, answers, status) -> HttpR
 
 def _create_account(request: HttpRequest, form) -> User | None:
     data = form.cleaned_data
+    try:
+        check_limit(request.tenant, "patients")
+    except PlanLimitReached as refusal:
+        form.add_error(None, patients_full_message(request.tenant, refusal))
+        return None
     try:
         with transaction.atomic():
             user = User.objects.create_user(

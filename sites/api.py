@@ -17,6 +17,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from billing.entitlements import FeatureUnavailable, allows
 from budstack.api.base import BaseAPIView, BaseViewSet, TenantRequired
 from budstack.api.errors import ApiError, Conflict
 from budstack.api.permissions import IsAuthenticatedUser, IsSuperAdmin, IsTenantAdmin
@@ -355,6 +356,9 @@ class TenantThemeView(BaseAPIView):
             tenant.theme, tenant.previous_theme = tenant.previous_theme, tenant.theme
         else:
             theme = choice.validated_data["theme"]
+            if theme.source != Theme.Source.BUILTIN and not allows(tenant, "custom_themes"):
+                refusal = FeatureUnavailable(tenant, "custom_themes")
+                raise ApiError(403, refusal.code, str(refusal), refusal.details)
             if theme.pk != tenant.theme_id:
                 tenant.previous_theme, tenant.theme = tenant.theme, theme
         tenant.save(update_fields=["theme", "previous_theme", "updated_at"])
