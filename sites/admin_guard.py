@@ -44,6 +44,7 @@ SUPER_ADMIN_NAMESPACES = frozenset(
         "wagtailadmin_workflows",
         "wagtailredirects",
         "wagtailadmin_collections",
+        "plans",  # billing.Plan: the platform's offers
     }
 )
 # Reports whose filters or counts span every tenant (workflow and task names, all

@@ -18,6 +18,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from billing.entitlements import FeatureUnavailable, allows
+from billing.models import Plan
+from billing.plans import DowngradeRefused, change_plan
 from budstack.api.base import BaseAPIView, BaseViewSet, TenantRequired
 from budstack.api.errors import ApiError, Conflict
 from budstack.api.permissions import IsAuthenticatedUser, IsSuperAdmin, IsTenantAdmin
@@ -87,6 +89,13 @@ class TenantAdminSerializer(serializers.ModelSerializer):
     """What super admins see and change; ``status`` suspends or reactivates."""
 
     theme = serializers.PrimaryKeyRelatedField(queryset=Theme.objects.all())
+    plan = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Plan.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Plan slug (starter, professional, enterprise); null: no plan limits.",
+    )
 
     class Meta:
         model = Tenant
@@ -98,6 +107,7 @@ class TenantAdminSerializer(serializers.ModelSerializer):
             "custom_domain",
             "status",
             "theme",
+            "plan",
             "created_at",
             "updated_at",
         ]
@@ -375,7 +385,7 @@ class TenantThemeView(BaseAPIView):
 class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, BaseViewSet):
     serializer_class = TenantAdminSerializer
     permission_classes = [IsSuperAdmin]
-    queryset = Tenant.objects.select_related("theme").order_by("name")
+    queryset = Tenant.objects.select_related("theme", "plan").order_by("name")
     http_method_names = ["get", "patch", "head", "options"]
     filter_backends = [OrderingFilter]
     ordering_fields = ["name", "slug", "created_at", "country_code"]
@@ -415,6 +425,16 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
 
     def perform_update(self, serializer) -> None:
         before = serializer.instance.status
+        if "plan" in serializer.validated_data:
+            plan = serializer.validated_data.pop("plan")
+            try:
+                change_plan(serializer.instance, plan, actor=self.request.user, request=self.request._request)
+            except DowngradeRefused as refusal:
+                raise Conflict(
+                    str(refusal), code=refusal.code, details={"exceeded": refusal.problems}
+                ) from refusal
+            if not serializer.validated_data:
+                return  # only the plan changed, audited by change_plan
         try:
             with transaction.atomic():
                 tenant = serializer.save()
