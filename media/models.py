@@ -45,9 +45,14 @@ class TenantMediaMixin(models.Model):
 
     def check_storage_limit(self) -> None:
         """A new file must fit in what the tenant's plan allows (``max_storage_mb``)."""
-        if not self.file or getattr(self.file, "_committed", True) or not self.collection_id:
+        if not self.file or getattr(self.file, "_committed", True):
             return
-        tenant = tenant_for_collection(self.collection)
+        # The admin may still hold the default (root) collection when the model is
+        # validated; tenant staff upload in their tenant's scope either way.
+        from sites.context import get_current_tenant
+
+        tenant = tenant_for_collection(self.collection) if self.collection_id else None
+        tenant = tenant or get_current_tenant()
         if tenant is None:
             return
         from decimal import Decimal
