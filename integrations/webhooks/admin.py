@@ -75,12 +75,11 @@ def _tenant_of(request: HttpRequest, endpoint: WebhookEndpoint | None = None):
 
 
 class WebhookCreateView(generic.CreateView):
-    def form_valid(self, form):
+    def is_valid(self, form) -> bool:
         tenant = _tenant_of(self.request)
-        if tenant is not None and not allows(tenant, "webhooks"):
+        if form.is_valid() and tenant is not None and not allows(tenant, "webhooks"):
             form.add_error(None, str(FeatureUnavailable(tenant, "webhooks")))
-            return self.form_invalid(form)
-        return super().form_valid(form)
+        return super().is_valid(form)
 
     def save_instance(self) -> WebhookEndpoint:
         tenant = _tenant_of(self.request)
