@@ -137,3 +137,27 @@ def test_the_tenant_admins_dashboard_shows_usage_against_the_plan(client, tenant
     assert "Starter plan" in page
     assert '<th scope="row">Staff users</th>\n        <td>2</td>\n        <td>5</td>' in page
     assert "Unlimited" not in page
+
+
+def test_custom_themes_need_the_feature(client, tenant_a, on_plan, signed_in):
+    from themes.models import Theme
+
+    builtin = Theme.objects.get(pk=tenant_a.theme_id)
+    custom = Theme.objects.create(
+        slug="our-own", version="1.0.0", name="Our Own", manifest=builtin.manifest,
+        source=Theme.Source.UPLOAD, location="themes/our-own/1.0.0",
+    )  # fmt: skip
+    on_plan(tenant_a, "professional")
+    signed_in(tenant_a, Role.TENANT_ADMIN)
+    response = client.post(f"/admin/theme/apply/{custom.pk}/", follow=True)
+    assert (
+        "The Professional plan of Alpha Dispensary does not include custom themes"
+        in response.content.decode()
+    )
+    with platform_scope("test"):
+        assert Tenant.objects.get(pk=tenant_a.pk).theme_id == builtin.pk
+
+    on_plan(tenant_a, "enterprise")
+    client.post(f"/admin/theme/apply/{custom.pk}/")
+    with platform_scope("test"):
+        assert Tenant.objects.get(pk=tenant_a.pk).theme_id == custom.pk
