@@ -36,7 +36,10 @@ def test_staff_users_stop_at_the_limit_in_the_admin_and_provisioning(
     on_plan(tenant_a, "starter")
     on_plan(tenant_b, "starter")
     signed_in(tenant_a, Role.TENANT_ADMIN)  # staff user 2 of 2, after the provisioned owner
-    with pytest.raises(PlanLimitReached, match="Starter plan of Alpha Dispensary allows 2 staff users"):
+    with (
+        tenant_scope(tenant_a),
+        pytest.raises(PlanLimitReached, match="Starter plan of Alpha Dispensary allows 2 staff users"),
+    ):
         add_staff(tenant_a, "third@alpha.example", Role.EDITOR)
     before = _users(tenant_a)
     form = {
