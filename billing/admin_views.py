@@ -142,3 +142,20 @@ class PlanUsagePanel(Component):
     def render_html(self, parent_context=None) -> str:
         context = {"tenant": self.tenant, "plan": self.tenant.plan, "rows": usage_rows(self.tenant)}
         return render_to_string("billing/admin/usage_panel.html", context)
+
+
+class RevenuePanel(Component):
+    """The super admin's dashboard: monthly recurring revenue and open invoices."""
+
+    name = "billing_revenue"
+    order = 60
+
+    def render_html(self, parent_context=None) -> str:
+        from billing.metrics import mrr_by_currency
+
+        counts = {
+            status: Invoice.objects.filter(status=status).count()
+            for status in (Invoice.Status.PENDING, Invoice.Status.OVERDUE)
+        }
+        context = {"mrr": mrr_by_currency(), "pending": counts["pending"], "overdue": counts["overdue"]}
+        return render_to_string("billing/admin/revenue_panel.html", context)

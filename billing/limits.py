@@ -114,9 +114,11 @@ def describe(tenant, key: str, limit: int, used, plan=None) -> str:
     plan = plan if plan is not None else tenant.plan
     unit = f" {spec.unit}" if spec.unit else ""
     allowance = f"{limit}{unit} of {spec.label}" if spec.unit else f"{limit} {spec.label}"
+    # Patients read the order refusal at checkout: they cannot upgrade anything.
+    advice = "Please contact the dispensary." if key == "orders" else "Upgrade the plan to add more."
     return (
         f"Plan limit reached: the {plan.name} plan of {tenant.name} allows {allowance} "
-        f"and {used}{unit} are in use. Upgrade the plan to add more."
+        f"and {used}{unit} are in use. {advice}"
     )
 
 

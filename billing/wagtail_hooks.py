@@ -59,6 +59,9 @@ def tenant_plans_menu_item() -> MenuItem:
 
 @hooks.register("construct_homepage_panels")
 def plan_usage_panel(request: HttpRequest, panels: list) -> None:
+    if is_unrestricted(request.user):
+        panels.append(admin_views.RevenuePanel())
+        return
     tenant = staff_tenant(request.user)
     if tenant is not None and request.user.role == Role.TENANT_ADMIN:
         panels.append(admin_views.PlanUsagePanel(tenant))

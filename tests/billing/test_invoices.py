@@ -94,6 +94,12 @@ def test_the_invoice_page_is_for_the_tenants_admins_and_super_admins_only(client
     client.logout()
 
     log_in(client, make_user(None, Role.SUPER_ADMIN))
+    dashboard = client.get("/admin/").content.decode()
+    assert (
+        "Monthly recurring revenue" in dashboard
+        and "998.00 USD" in dashboard.replace(",", "")
+        and "2 pending" in dashboard
+    )
     assert "Mark paid" in client.get(url).content.decode()
     assert client.post(f"{url}mark-paid/", {"reference": "BANK-42"}).status_code == 302
     assert _invoices()[0] == ("alpha", "Professional", "paid")
