@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from sites.models import TenantScopedModel
+
 
 class Plan(models.Model):
     """A platform-wide offer (Starter, Professional, Enterprise); editable by super admins.
@@ -39,3 +41,47 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Invoice(TenantScopedModel):
+    """One month of a tenant's plan, billed: a snapshot of the plan's name and price.
+
+    Issued once per tenant and period (a unique constraint, so a re-run of the monthly
+    task creates nothing new); numbers are derived from the period and the tenant.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        OVERDUE = "overdue", "Overdue"
+        VOID = "void", "Void"
+
+    number = models.CharField(max_length=32, unique=True)
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="Last day of the period, inclusive.")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices")
+    plan_name = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    issued_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-period_start", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "period_start"], name="invoice_one_per_tenant_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="invoice_period_ordered"
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.OVERDUE)

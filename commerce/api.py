@@ -228,7 +228,9 @@ def _refusal(error: Exception) -> ApiError:
         )
     if isinstance(error, PlanLimitReached):
         return Conflict(
-            str(error) or "The dispensary's monthly order limit is reached.", code="PLAN_LIMIT_REACHED"
+            str(error) or "The dispensary's monthly order limit is reached.",
+            code="PLAN_LIMIT_REACHED",
+            details=error.details,
         )
     return ApiError(400, getattr(error, "code", "ORDER_REFUSED"), str(error))
 

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 import pycountry
 
+from billing.limits import count_products, limit_of
 from commerce.models import Product
 from integrations.drgreen.credentials import client_for_tenant
 from integrations.drgreen.types import Strain
@@ -41,6 +42,10 @@ class SyncSummary:
     unchanged: int = 0
     unpublished: int = 0
     skipped: list[str] = field(default_factory=list)
+    # New strains not added because the plan's product limit was reached.
+    not_added: int = 0
+    limit_message: str = ""
+    room: int | None = None  # products the plan still allows (None: unlimited)
 
     def __str__(self) -> str:
         text = (
@@ -49,6 +54,8 @@ class SyncSummary:
         )
         if self.skipped:
             text += f", {len(self.skipped)} skipped ({'; '.join(self.skipped[:5])})"
+        if self.not_added:
+            text += f", {self.not_added} new not added ({self.limit_message})"
         return text
 
 
@@ -107,6 +114,9 @@ def sync_tenant(tenant, progress: Callable[[int, int], None] | None = None) -> S
     now = timezone.now()
     with transaction.atomic():
         _advisory_lock(tenant)
+        limit = limit_of(tenant, "products")
+        if limit is not None:
+            summary.room = max(limit - count_products(tenant), 0)
         seen: set[str] = set()
         for done, strain in enumerate(strains, start=1):
             seen.add(strain.id)
@@ -133,6 +143,15 @@ def sync_tenant(tenant, progress: Callable[[int, int], None] | None = None) -> S
 def _upsert(tenant, strain_id: str, values: dict, now, summary: SyncSummary) -> None:
     product = Product.objects.filter(tenant=tenant, drgreen_strain_id=strain_id).first()
     if product is None:
+        if summary.room is not None:
+            if summary.room <= 0:
+                # Stop adding, keep updating: the plan is full, the sync is not an error.
+                summary.not_added += 1
+                summary.limit_message = (
+                    f"the {tenant.plan.name} plan allows {limit_of(tenant, 'products')} products"
+                )
+                return
+            summary.room -= 1
         Product.objects.create(
             tenant=tenant,
             drgreen_strain_id=strain_id,

@@ -13,9 +13,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from billing.limits import check_limit
 from commerce.models import Product
 from commerce.models.products import normalise_countries
 from sites.context import get_current_tenant
+from sites.limits import PlanLimitReached
 
 
 class ProductForm(WagtailAdminModelForm):
@@ -49,6 +51,12 @@ class ProductForm(WagtailAdminModelForm):
 
     def clean(self):
         data = super().clean()
+        tenant = self.instance.tenant if self.instance.tenant_id else get_current_tenant()
+        if self.instance.pk is None and tenant is not None:
+            try:
+                check_limit(tenant, "products")
+            except PlanLimitReached as refusal:
+                self.add_error(None, str(refusal))
         start, end = data.get("publish_at"), data.get("unpublish_at")
         if start and end and end <= start:
             self.add_error("unpublish_at", "Must be after the publication time.")

@@ -14,6 +14,8 @@ from django.middleware.csrf import rotate_token
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from billing.limits import check_limit, patients_full_message
+from sites.limits import PlanLimitReached
 from sites.models import Role, User
 
 from . import forms as steps
@@ -93,10 +95,11 @@ def consultation_step(request: HttpRequest, page, step: int) -> HttpResponse:
         if form.is_valid():
             if step == 1 and not user.is_authenticated:
                 user = _create_account(request, form)
-                if user is None:
+                if user is None and not form.non_field_errors():
                     # The address has an account here. The visitor gets the very answer a
                     # new patient gets (same redirect, same cookies); the owner is told by
-                    # email. Nothing is stored: the owner's draft stays untouched.
+                    # email. Nothing is stored: the owner's draft stays untouched. (A
+                    # non-field error is the plan's patient limit: that one is shown.)
                     _tell_the_owner(request, page, form.cleaned_data["email"], form.cleaned_data["password"])
                     return HttpResponseRedirect(_step_url(page, request, step + 1))
             if user is not None and user.is_authenticated:
@@ -146,6 +149,11 @@ def _render_step(request, page, form, step, reachable, answers, status) -> HttpR
 def _create_account(request: HttpRequest, form) -> User | None:
     data = form.cleaned_data
     if User.objects.filter(tenant=request.tenant, email__iexact=data["email"]).exists():
+        return None
+    try:
+        check_limit(request.tenant, "patients")
+    except PlanLimitReached as refusal:
+        form.add_error(None, patients_full_message(request.tenant, refusal))
         return None
     try:
         with transaction.atomic():

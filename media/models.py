@@ -43,6 +43,28 @@ class TenantMediaMixin(models.Model):
         self.tenant = tenant_for_collection(self.collection)
         super().save(*args, **kwargs)
 
+    def check_storage_limit(self) -> None:
+        """A new file must fit in what the tenant's plan allows (``max_storage_mb``)."""
+        if not self.file or getattr(self.file, "_committed", True):
+            return
+        # The admin may still hold the default (root) collection when the model is
+        # validated; tenant staff upload in their tenant's scope either way.
+        from sites.context import get_current_tenant
+
+        tenant = tenant_for_collection(self.collection) if self.collection_id else None
+        tenant = tenant or get_current_tenant()
+        if tenant is None:
+            return
+        from decimal import Decimal
+
+        from billing.limits import MB, check_limit
+        from sites.limits import PlanLimitReached
+
+        try:
+            check_limit(tenant, "storage_mb", adding=Decimal(self.file.size or 0) / MB)
+        except PlanLimitReached as refusal:
+            raise ValidationError({"file": [str(refusal)]}) from refusal
+
 
 class TenantImageManager(TenantScopedManagerMixin, models.Manager.from_queryset(ImageQuerySet)):
     pass
@@ -80,6 +102,10 @@ class TenantImage(TenantMediaMixin, AbstractImage):  # noqa: DJ008 - AbstractIma
                 self._set_image_file_metadata()
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        self.check_storage_limit()
+
 
 class TenantRendition(AbstractRendition):
     image = models.ForeignKey(TenantImage, on_delete=models.CASCADE, related_name="renditions")
@@ -110,6 +136,8 @@ class TenantDocument(TenantMediaMixin, AbstractDocument):  # noqa: DJ008 - Abstr
         if not self.file or getattr(self.file, "_committed", True):
             return
         from media.uploads import document_problems
+
+        self.check_storage_limit()
 
         max_bytes = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", None)
         problems = document_problems(

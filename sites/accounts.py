@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from billing.limits import check_limit
 from integrations.events import emit_event
 from sites.models import Role, Tenant, User
 
@@ -69,10 +70,13 @@ def register_patient(request: HttpRequest, data: dict) -> None:
 
     When the email already has an account here, that account's owner is told instead;
     the person signing up sees the same answer either way, so nothing is revealed.
+    Raises :class:`sites.limits.PlanLimitReached` when the plan has no room for a patient.
     """
     from kyc.models import PatientProfile
 
     tenant = request.tenant
+    # Before looking the email up: a full dispensary answers the same for every address.
+    check_limit(tenant, "patients")
     existing = User.objects.filter(tenant=tenant, email=data["email"]).first()
     if existing is not None:
         # Creating an account hashes the password; so does this answer, or the time it

@@ -46,6 +46,7 @@ SUPER_ADMIN_NAMESPACES = frozenset(
         "wagtailadmin_collections",
         "onboarding_applications",
         "tenants",
+        "plans",  # billing.Plan: the platform's offers
     }
 )
 # Reports whose filters or counts span every tenant (workflow and task names, all

@@ -25,6 +25,7 @@ from wagtail.users.views import users as wagtail_users
 
 import django_filters
 
+from billing.limits import check_limit
 from sites.admin_scoping import (
     collection_root_path,
     is_unrestricted,
@@ -33,6 +34,7 @@ from sites.admin_scoping import (
     staff_tenant,
 )
 from sites.context import platform_scope
+from sites.limits import PlanLimitReached
 from sites.models import STAFF_ROLES, Role, Tenant, TenantGroup, User
 
 # Roles a tenant admin may give: anything but the platform's own.
@@ -143,7 +145,21 @@ class AccountForm(UserForm):
             names = ", ".join(group.name for group in wide)
             self.add_error("other_groups", _("These groups reach beyond the dispensary: %s.") % names)
         cleaned["tenant"] = None if role == Role.SUPER_ADMIN else tenant
+        self._check_staff_limit(tenant, role, cleaned.get("is_active", self.instance.is_active))
         return cleaned
+
+    def _check_staff_limit(self, tenant: Tenant | None, role: str, active: bool) -> None:
+        """A new active staff account (or one becoming staff, active or this tenant's)
+        counts against the plan's ``max_staff_users``."""
+        if tenant is None or role not in STAFF_ROLES or not active:
+            return
+        before = self.instance
+        if before.pk and before.is_active and before.role in STAFF_ROLES and before.tenant_id == tenant.pk:
+            return
+        try:
+            check_limit(tenant, "staff_users")
+        except PlanLimitReached as refusal:
+            self.add_error(None, str(refusal))
 
     def _post_clean(self) -> None:
         # The model's tenant/role check constraint needs the tenant before validation.

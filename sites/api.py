@@ -17,6 +17,9 @@ from rest_framework import mixins, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from billing.entitlements import FeatureUnavailable, allows
+from billing.models import Plan
+from billing.plans import DowngradeRefused, change_plan
 from budstack.api.base import BaseAPIView, BaseViewSet, TenantRequired
 from budstack.api.errors import ApiError, Conflict
 from budstack.api.permissions import IsAuthenticatedUser, IsSuperAdmin, IsTenantAdmin
@@ -86,6 +89,13 @@ class TenantAdminSerializer(serializers.ModelSerializer):
     """What super admins see and change; ``status`` suspends or reactivates."""
 
     theme = serializers.PrimaryKeyRelatedField(queryset=Theme.objects.all())
+    plan = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Plan.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Plan slug (starter, professional, enterprise); null: no plan limits.",
+    )
 
     class Meta:
         model = Tenant
@@ -97,6 +107,7 @@ class TenantAdminSerializer(serializers.ModelSerializer):
             "custom_domain",
             "status",
             "theme",
+            "plan",
             "created_at",
             "updated_at",
         ]
@@ -355,6 +366,9 @@ class TenantThemeView(BaseAPIView):
             tenant.theme, tenant.previous_theme = tenant.previous_theme, tenant.theme
         else:
             theme = choice.validated_data["theme"]
+            if theme.source != Theme.Source.BUILTIN and not allows(tenant, "custom_themes"):
+                refusal = FeatureUnavailable(tenant, "custom_themes")
+                raise ApiError(403, refusal.code, str(refusal), refusal.details)
             if theme.pk != tenant.theme_id:
                 tenant.previous_theme, tenant.theme = tenant.theme, theme
         tenant.save(update_fields=["theme", "previous_theme", "updated_at"])
@@ -371,7 +385,7 @@ class TenantThemeView(BaseAPIView):
 class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, BaseViewSet):
     serializer_class = TenantAdminSerializer
     permission_classes = [IsSuperAdmin]
-    queryset = Tenant.objects.select_related("theme").order_by("name")
+    queryset = Tenant.objects.select_related("theme", "plan").order_by("name")
     http_method_names = ["get", "patch", "head", "options"]
     filter_backends = [OrderingFilter]
     ordering_fields = ["name", "slug", "created_at", "country_code"]
@@ -418,6 +432,14 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upd
         from sites import lifecycle
 
         before = serializer.instance.status
+        if "plan" in serializer.validated_data:
+            plan = serializer.validated_data.pop("plan")
+            try:
+                change_plan(serializer.instance, plan, actor=self.request.user, request=self.request._request)
+            except DowngradeRefused as refusal:
+                raise Conflict(
+                    str(refusal), code=refusal.code, details={"exceeded": refusal.problems}
+                ) from refusal
         new_status = serializer.validated_data.pop("status", before)
         changed = sorted(serializer.validated_data)
         try:

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from billing.limits import patients_full_message
 from sites import accounts, security
 from sites.decorators import storefront_view
 from sites.forms import ForgotPasswordForm, PatientLoginForm, SignupForm
+from sites.limits import PlanLimitReached
 
 
 @method_decorator(storefront_view, name="dispatch")
@@ -48,8 +50,12 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accounts.register_patient(request, form.cleaned_data)
-        return redirect("storefront:signup_sent")
+        try:
+            accounts.register_patient(request, form.cleaned_data)
+        except PlanLimitReached as refusal:
+            form.add_error(None, patients_full_message(request.tenant, refusal))
+        else:
+            return redirect("storefront:signup_sent")
     return render(request, "sites/auth/signup.html", {"form": form})
 
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
+from billing.limits import check_limit
+from billing.models import Plan
 from integrations.email import send_tenant_email
 from sites.accounts import make_token
 from sites.context import platform_scope, tenant_scope
@@ -73,6 +75,8 @@ class TenantSpec:
     country_code: str
     theme: str
     admin_email: str
+    # A billing.Plan slug; empty means no plan (no limits), as for tenants made before plans.
+    plan: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,9 @@ def validate_spec(spec: TenantSpec) -> None:
     if latest_theme(spec.theme) is None:
         known = ", ".join(sorted(set(Theme.objects.values_list("slug", flat=True))))
         errors.setdefault("theme", []).append(f"Unknown theme “{spec.theme}”; installed: {known}.")
+    if spec.plan and not Plan.objects.filter(slug=spec.plan).exists():
+        known = ", ".join(Plan.objects.values_list("slug", flat=True))
+        errors.setdefault("plan", []).append(f"Unknown plan “{spec.plan}”; plans: {known}.")
     if "slug" not in errors and Tenant.objects.filter(slug=spec.slug).exists():
         errors.setdefault("slug", []).append(f"A tenant with slug “{spec.slug}” already exists.")
     if (
@@ -142,6 +149,8 @@ def add_staff(tenant: Tenant, email: str, role: str, **fields) -> User:
     """Create a staff account of ``tenant`` in the group its role grants."""
     if role not in GROUP_SUFFIX:
         raise ValueError(f"{role} is not a tenant staff role")
+    if fields.get("is_active", True):
+        check_limit(tenant, "staff_users")  # PlanLimitReached: the plan has no room for one more
     user = User.objects.create_user(email, None, role=role, tenant=tenant, **fields)
     user.groups.add(TenantGroup.objects.get(tenant=tenant, role=role).group)
     return user
@@ -169,6 +178,7 @@ def provision_tenant(spec: TenantSpec) -> ProvisionResult:
         country_code=spec.country_code.strip().upper(),
         theme=spec.theme.strip(),
         admin_email=spec.admin_email.strip().lower(),
+        plan=spec.plan.strip().lower(),
     )
     with platform_scope(f"provision tenant {spec.slug}"):
         validate_spec(spec)
@@ -188,6 +198,7 @@ def provision_tenant(spec: TenantSpec) -> ProvisionResult:
             name=spec.name,
             country_code=spec.country_code,
             theme=latest_theme(spec.theme),
+            plan=Plan.objects.get(slug=spec.plan) if spec.plan else None,
             site=site,
             collection=collection,
         )

@@ -4,6 +4,8 @@ from django.core.management import CommandError, call_command
 
 import pytest
 
+from billing.limits import exceeded_limits
+from billing.models import Invoice
 from commerce.models import Product
 from kyc.models import PatientProfile
 from pages.models import ArticlePage, ConditionPage
@@ -36,6 +38,7 @@ def snapshot():
             Product.objects.count(),
             ArticlePage.objects.count(),
             ConditionPage.objects.count(),
+            list(Invoice.objects.order_by("number").values_list("number", "status")),
         )
 
 
@@ -65,6 +68,11 @@ def test_demo_matches_the_contract(demo):
         assert {u.email: u.role for u in User.objects.all()} == expected
         kyc = {p.user.email: p.kyc_status for p in PatientProfile.objects.select_related("user")}
     assert kyc == {"patient@healingbuds.test": "VERIFIED", "patient@greenleaf.test": "PENDING"}
+    assert (healingbuds.plan.slug, greenleaf.plan.slug) == ("professional", "starter")
+    for tenant in demo.values():
+        with tenant_scope(tenant):
+            assert exceeded_limits(tenant, tenant.plan) == []
+            assert sorted(Invoice.objects.values_list("status", flat=True)) == ["paid", "pending"]
 
 
 def test_seed_demo_twice_changes_nothing(demo):

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils._os import safe_join
 from django.views.decorators.http import require_POST
 
+from billing.entitlements import FeatureUnavailable, allows
 from sites.audit import record_audit
 from sites.models import Role, Tenant
 from themes import preview
@@ -69,6 +70,9 @@ def choose_theme(request: HttpRequest) -> HttpResponse:
 def apply_theme(request: HttpRequest, theme_id: int) -> HttpResponse:
     tenant = _tenant_admin(request)
     theme = get_object_or_404(Theme, pk=theme_id)
+    if theme.source != Theme.Source.BUILTIN and not allows(tenant, "custom_themes"):
+        messages.error(request, str(FeatureUnavailable(tenant, "custom_themes")))
+        return redirect("themes_choose")
     if theme.pk != tenant.theme_id:
         tenant.previous_theme, tenant.theme = tenant.theme, theme
         tenant.save(update_fields=["theme", "previous_theme", "updated_at"])

@@ -16,8 +16,10 @@ from rest_framework import status
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from billing.entitlements import FeatureUnavailable, allows
 from budstack.api.errors import REQUEST_ID_HEADER, ApiError, request_id
 from sites.context import get_current_tenant, in_platform_scope, platform_scope, tenant_scope
+from sites.models import STAFF_ROLES
 
 
 class TenantRequired(ApiError):
@@ -81,6 +83,14 @@ class ScopedAPIMixin:
         self.tenant = tenant
         if tenant is None and self.tenant_required:
             raise TenantRequired()
+        # API access as a plan feature means the dispensary's own programmatic access: its
+        # staff calling with a bearer token. Patients' tokens (the storefront's clients:
+        # consultations, orders), session calls from the storefront and the admin, and
+        # anonymous catalog reads stay open whatever the plan.
+        bearer = request.auth is not None and user.role in STAFF_ROLES
+        if bearer and tenant is not None and not allows(tenant, "api_access"):
+            refusal = FeatureUnavailable(tenant, "api_access")
+            raise ApiError(status.HTTP_403_FORBIDDEN, refusal.code, str(refusal), refusal.details)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

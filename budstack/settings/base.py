@@ -521,11 +521,30 @@ CELERY_BEAT_SCHEDULE = {
     "poll-supplier-orders": {"task": "commerce.poll_supplier_orders", "schedule": 300.0},
     "delete-offboarded-tenants": {"task": "sites.delete_offboarded_tenants", "schedule": 3600.0},
     "analytics-flush-page-views": {"task": "analytics.flush_page_views", "schedule": 60.0},
+    # Daily: the first run of a month issues its invoices, later runs find them issued.
+    "billing-issue-invoices": {"task": "billing.issue_invoices", "schedule": 86400.0},
+    "billing-mark-overdue": {"task": "billing.mark_overdue", "schedule": 86400.0},
     "publish-scheduled-pages": {
         "task": "pages.publish_scheduled",
         "schedule": env.float("PUBLISH_SCHEDULED_INTERVAL", default=60.0),
     },
 }
+
+# ---------------------------------------------------------------------------
+# Billing
+# ---------------------------------------------------------------------------
+# How invoices are paid: "manual" (bank transfer, marked paid by a super admin) or
+# "stripe" (needs the stripe package and STRIPE_SECRET_KEY; optional).
+BILLING_PROVIDER = env("BILLING_PROVIDER", default="manual")
+BILLING_DUE_DAYS = env.int("BILLING_DUE_DAYS", default=14)
+# Shown on invoices and reminders by the bank-transfer provider.
+BILLING_BANK_DETAILS = {
+    "Account name": env("BILLING_BANK_ACCOUNT_NAME", default="BudStack Ltd"),
+    "IBAN": env("BILLING_BANK_IBAN", default=""),
+    "BIC": env("BILLING_BANK_BIC", default=""),
+}
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 
 # ---------------------------------------------------------------------------
 # KYC

@@ -26,6 +26,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import BasePermissionPolicy
 
+from billing.entitlements import FeatureUnavailable, allows
 from integrations.events import EVENTS
 from sites.admin_permissions import TenantRolePolicy
 from sites.admin_scoping import staff_tenant
@@ -74,6 +75,12 @@ def _tenant_of(request: HttpRequest, endpoint: WebhookEndpoint | None = None):
 
 
 class WebhookCreateView(generic.CreateView):
+    def is_valid(self, form) -> bool:
+        tenant = _tenant_of(self.request)
+        if form.is_valid() and tenant is not None and not allows(tenant, "webhooks"):
+            form.add_error(None, str(FeatureUnavailable(tenant, "webhooks")))
+        return super().is_valid(form)
+
     def save_instance(self) -> WebhookEndpoint:
         tenant = _tenant_of(self.request)
         if tenant is None:

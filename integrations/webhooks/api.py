@@ -17,8 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from billing.entitlements import FeatureUnavailable
 from budstack.api.base import BaseViewSet
-from budstack.api.errors import Conflict
+from budstack.api.errors import ApiError, Conflict
 from budstack.api.permissions import IsTenantAdmin
 from integrations.events import EVENTS
 from integrations.webhooks import services
@@ -151,6 +152,8 @@ class WebhookViewSet(BaseViewSet):
             )
         except DjangoValidationError as error:
             raise _invalid(error) from error
+        except FeatureUnavailable as refusal:
+            raise ApiError(403, refusal.code, str(refusal), refusal.details) from refusal
         body = CreatedWebhookEndpointSerializer(endpoint).data
         body["secret"] = secret
         return Response(body, status=status.HTTP_201_CREATED)

@@ -20,6 +20,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from billing.entitlements import require as require_feature
 from integrations.events import EVENTS
 from sites.audit import record_audit
 from sites.context import tenant_scope
@@ -107,7 +108,11 @@ def create_endpoint(
     actor=None,
     request: HttpRequest | None = None,
 ) -> tuple[WebhookEndpoint, str]:
-    """Make an endpoint; returns it and its secret, which is never shown again."""
+    """Make an endpoint; returns it and its secret, which is never shown again.
+
+    Raises :class:`billing.entitlements.FeatureUnavailable` when the plan has no webhooks.
+    """
+    require_feature(tenant, "webhooks")
     errors: dict[str, list[str]] = {}
     try:
         url = clean_url(url)

@@ -207,6 +207,28 @@ def make_audit_log_entry(tenant: Tenant) -> Made:
     return Made(entry, marker)
 
 
+def make_invoice(tenant: Tenant) -> Made:
+    import datetime
+
+    from django.utils import timezone
+
+    from billing.models import Invoice
+
+    marker = f"BS-LEAK-{tenant.slug}"
+    now = timezone.now()
+    invoice = Invoice.objects.create(
+        number=marker,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31),
+        plan_name="Starter",
+        amount=299,
+        currency="USD",
+        issued_at=now,
+        due_at=now,
+    )
+    return Made(invoice, marker)
+
+
 def make_webhook_endpoint(tenant: Tenant) -> Made:
     from integrations.webhooks.services import create_endpoint
 
@@ -380,6 +402,7 @@ FACTORIES: dict[str, Callable[[Tenant], Made]] = {
     "media.TenantDocument": make_document,
     "integrations.DrGreenCredentials": make_drgreen_credentials,
     "integrations.WebhookEndpoint": make_webhook_endpoint,
+    "billing.Invoice": make_invoice,
     "integrations.WebhookDelivery": make_webhook_delivery,
     "integrations.WebhookAttempt": make_webhook_attempt,
     "search.SearchDocument": make_search_document,

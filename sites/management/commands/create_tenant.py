@@ -13,6 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. GB")
         parser.add_argument("--theme", default=DEFAULT_THEME, help="Installed theme slug")
         parser.add_argument("--admin-email", required=True, help="The tenant admin's email")
+        parser.add_argument(
+            "--plan",
+            default="",
+            help="Plan slug (starter, professional, enterprise); default: no plan, no limits",
+        )
 
     def handle(self, *args, **options):
         spec = TenantSpec(
@@ -21,6 +26,7 @@ class Command(BaseCommand):
             country_code=options["country"],
             theme=options["theme"],
             admin_email=options["admin_email"],
+            plan=options["plan"],
         )
         try:
             result = provision_tenant(spec)

@@ -16,6 +16,9 @@ from sites.context import platform_scope, tenant_scope
 from sites.models import Branding, Role, Tenant, User
 from sites.provisioning import TenantSpec, add_staff, provision_tenant
 
+# What each demo dispensary pays for (billing.Plan slugs).
+DEMO_PLANS = {"healingbuds": "professional", "greenleaf": "starter"}
+
 
 class Command(BaseCommand):
     help = "Create the demo dispensaries, accounts and content (DEBUG only; idempotent)."
@@ -23,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo publishes known passwords; it only runs with DEBUG on.")
-        steps = len(demo.TENANTS) * 2 + 1
+        steps = len(demo.TENANTS) * 2 + 2
         step = 0
 
         def progress(message: str) -> None:
@@ -39,6 +42,7 @@ class Command(BaseCommand):
         with platform_scope("seed demo accounts"):
             self._accounts(tenants)
         progress("accounts")
+        self._billing(tenants)
         for slug, tenant in tenants.items():
             with tenant_scope(tenant):
                 self._content(tenant)
@@ -64,6 +68,28 @@ class Command(BaseCommand):
             if not DrGreenCredentials.objects.filter(tenant=tenant).exists():
                 generate_credentials(tenant)
         return tenant
+
+    @transaction.atomic
+    def _billing(self, tenants: dict[str, Tenant]) -> None:
+        """Plans as a paying dispensary would have them, last month paid, this month due.
+
+        A plan a super admin has since changed is left alone. The demo content stays well
+        within the Starter limits (greenleaf: one admin, one patient, a dozen products).
+        """
+        from billing.invoicing import issue_invoice, mark_paid
+        from billing.models import Plan
+
+        for slug, tenant in tenants.items():
+            with platform_scope("seed demo plans"):
+                if tenant.plan_id is None:
+                    tenant.plan = Plan.objects.get(slug=DEMO_PLANS[slug])
+                    tenant.save(update_fields=["plan"])
+            today = timezone.localdate()
+            last_month = issue_invoice(tenant, (today.replace(day=1) - timedelta(days=1)).replace(day=1))
+            with tenant_scope(tenant):
+                mark_paid(last_month, reference="DEMO-TRANSFER")
+            issue_invoice(tenant, today)
+        self.stdout.write("  plans: " + ", ".join(f"{slug} {t.plan}" for slug, t in tenants.items()))
 
     @transaction.atomic
     def _accounts(self, tenants: dict[str, Tenant]) -> None:
