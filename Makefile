@@ -1,5 +1,8 @@
 # BudStack: `make run` for a working platform with demo data, `make test` for the suite.
 SHELL := /bin/bash
+# Parallel pytest workers for `make test` (pytest-xdist); each has its own database,
+# Redis databases and files (budstack/settings/test.py). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -56,7 +59,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	scripts/ensure-browser.sh
 	scripts/ensure-deploy-tools.sh
-	BUDSTACK_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest
+	BUDSTACK_REQUIRE_SERVICES=1 scripts/with-services.sh $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## audit: pip-audit over constraints.txt (needs PyPI's JSON API or OSV; not part of `make test`).
 audit:
