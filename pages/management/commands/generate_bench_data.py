@@ -24,6 +24,7 @@ from wagtail.search.backends import get_search_backend
 
 from commerce.models import Product
 from pages.models import ArticleCategory, ArticlePage, ConditionPage, ConditionsIndexPage, WireIndexPage
+from search.indexing import reindex_tenant
 from sites.context import platform_scope
 from sites.models import Tenant
 from sites.provisioning import TenantSpec, provision_tenant
@@ -110,15 +111,20 @@ class Command(BaseCommand):
                 tenant = provision_tenant(spec).tenant
                 made["tenants"] += 1
             with platform_scope(f"bench data for {slug}"), transaction.atomic():
-                made["products"] += self._products(tenant, products)
+                new_products = self._products(tenant, products)
+                made["products"] += new_products
                 new_articles = self._articles(tenant, articles)
                 self._conditions(tenant, conditions)
                 made["articles"] += len(new_articles)
             if new_articles and not no_index:
+                # Wagtail's index serves the admin's search.
                 with platform_scope(f"index bench articles of {slug}"):
                     get_search_backend().add_bulk(
                         ArticlePage, ArticlePage.objects.filter(pk__in=new_articles)
                     )
+            if (new_articles or new_products) and not no_index:
+                # Bulk inserts skip the signals that keep the storefront's search index in step.
+                reindex_tenant(tenant)
             progress.advance(slug)
         self.stdout.write(
             f"Bench data ready in {time.monotonic() - started:.0f}s: added {made['tenants']} tenants, "
