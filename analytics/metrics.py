@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -36,8 +35,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
+from billing.metrics import mrr
 from commerce.models import Order, OrderLine, OrderStatus, Product
 from kyc.models import ConsultationDraft, ConsultationSubmission, KycStatus, PatientProfile
+from onboarding.models import TenantApplication
 from sites.models import AuditLogEntry, Role, Tenant, User
 
 from .models import PageViewDay
@@ -249,32 +250,9 @@ def tenant_dashboard(period: Period, tenant: Tenant) -> TenantDashboard:
 # --- platform (super admins, platform scope) -------------------------------------------
 
 
-def mrr() -> Decimal:
-    """Monthly recurring revenue: the plan prices of active tenants.
-
-    Delegates to ``billing.metrics.mrr`` once the billing app provides it.
-    """
-    try:
-        from billing.metrics import mrr as billing_mrr  # type: ignore[import-not-found]
-    except ImportError:
-        total = Tenant.objects.filter(status=Tenant.Status.ACTIVE).aggregate(
-            total=Sum("plan__monthly_price")
-        )["total"]
-        return total or Decimal("0")
-    return billing_mrr()
-
-
-def new_applications(period: Period) -> int | None:
-    """Onboarding applications received in the period; None before the onboarding app exists."""
-    try:
-        model = apps.get_model("onboarding", "TenantApplication")
-    except LookupError:
-        return None
-    names = {f.name for f in model._meta.get_fields()}
-    stamp = next((name for name in ("created_at", "submitted_at", "created") if name in names), None)
-    if stamp is None:
-        return None
-    return model._default_manager.filter(**{f"{stamp}__gte": period.since}).count()
+def new_applications(period: Period) -> int:
+    """Onboarding applications received in the period."""
+    return TenantApplication.objects.filter(submitted_at__gte=period.since).count()
 
 
 def _count(queryset: QuerySet) -> Subquery:
@@ -320,7 +298,7 @@ class PlatformDashboard:
     active_tenants: int
     tenants: int
     mrr: Decimal
-    new_applications: int | None
+    new_applications: int
     orders: Series
     consultations: Series
     kyc_wait: timedelta | None

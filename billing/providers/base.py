@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
@@ -20,15 +21,16 @@ class PaymentRequest:
     details: dict[str, str] = field(default_factory=dict)
 
 
-class PaymentProvider:
+class PaymentProvider(ABC):
     """Subclass per provider; selected by the BILLING_PROVIDER setting."""
 
     name = "base"
     label = "Payment"
 
+    @abstractmethod
     def create_payment(self, invoice: Invoice) -> PaymentRequest:
-        raise NotImplementedError
+        """How to pay ``invoice``: instructions, a link, or both."""
 
+    @abstractmethod
     def handle_callback(self, request: HttpRequest) -> Invoice | None:
         """Verify a provider's notification and record the payment; the paid invoice or None."""
-        raise NotImplementedError
