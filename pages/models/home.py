@@ -8,6 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 
 from pages.blocks import BodyBlock, TrustNoticeBlock
+from pages.routing import public
 
 from .base import StorefrontPage
 
@@ -76,9 +77,9 @@ class HomePage(StorefrontPage):
         from .wire import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = (
-            ArticlePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
-        )
+        context["latest_articles"] = public(ArticlePage.objects.live().descendant_of(self)).order_by(
+            "-date", "-pk"
+        )[:3]
         context["featured_products"] = (
             self.shown_products(request.tenant) if getattr(request, "tenant", None) else []
         )

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.routing import public
 from sites.models import TenantScopedModel
 from sites.urls_helpers import tenant_absolute_url
 
@@ -78,9 +79,7 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
 
     def articles(self):
         return (
-            ArticlePage.objects.child_of(self)
-            .live()
-            .public()
+            public(ArticlePage.objects.child_of(self).live())
             .select_related("category")
             .order_by("-date", "-pk")
         )
@@ -177,7 +176,7 @@ class ArticlePage(StorefrontPage):
         return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
     def related_articles(self):
-        siblings = ArticlePage.objects.live().public().sibling_of(self, inclusive=False)
+        siblings = public(ArticlePage.objects.live().sibling_of(self, inclusive=False))
         tag_ids = list(self.tagged_items.values_list("tag_id", flat=True))
         related = siblings.filter(
             models.Q(category=self.category_id) | models.Q(tagged_items__tag__in=tag_ids)
