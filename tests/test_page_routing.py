@@ -6,8 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-import pytest
 from wagtail.models import PageViewRestriction
+
+import pytest
 
 from pages.models import AboutPage, ConditionPage, ConditionsIndexPage
 from pages.routing import _route_key
