@@ -3,6 +3,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -38,9 +39,13 @@ class ConditionsIndexPage(StorefrontPage):
             )
         context["query"] = query
         context["conditions"] = conditions
-        context["alphabet"] = [
-            (letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.title[:1].upper())
-        ]
+        # Lazy: read only when the {% fragment %} around the list is not cached.
+        context["alphabet"] = SimpleLazyObject(
+            lambda: [
+                (letter, list(items))
+                for letter, items in groupby(conditions, key=lambda c: c.title[:1].upper())
+            ]
+        )
         return context
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -80,14 +81,16 @@ class HomePage(StorefrontPage):
         context["latest_articles"] = public(ArticlePage.objects.live().descendant_of(self)).order_by(
             "-date", "-pk"
         )[:3]
-        context["featured_products"] = (
-            self.shown_products(request.tenant) if getattr(request, "tenant", None) else []
+        # Lazy: read only when the {% fragment %} around them is not cached.
+        tenant = getattr(request, "tenant", None)
+        context["featured_products"] = SimpleLazyObject(lambda: self.shown_products(tenant) if tenant else [])
+        context["featured_conditions"] = SimpleLazyObject(
+            lambda: [
+                item.condition
+                for item in self.featured_conditions.select_related("condition")
+                if item.condition.live
+            ]
         )
-        context["featured_conditions"] = [
-            item.condition
-            for item in self.featured_conditions.select_related("condition")
-            if item.condition.live
-        ]
         return context
 
     def structured_data(self, request):

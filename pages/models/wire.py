@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -107,6 +108,11 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
 
     @path("feed/")
     def feed(self, request):
+        from themes.fragments import cached_response
+
+        return cached_response(request, "feed", [self.pk], lambda: self._feed(request))
+
+    def _feed(self, request) -> HttpResponse:
         tenant = request.tenant
         feed = Rss201rev2Feed(
             title=f"{tenant.name}: {self.title}",
@@ -189,7 +195,8 @@ class ArticlePage(StorefrontPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        # Lazy: read only when the {% fragment %} around them is not cached.
+        context["related_articles"] = SimpleLazyObject(lambda: list(self.related_articles()))
         return context
 
     def structured_data(self, request):
