@@ -4,14 +4,15 @@ Wagtail finds a page by walking the URL one slug at a time: a query per level, p
 to load the specific page at each level, plus two for view restrictions. An article
 three levels down cost six queries before any of its content was read. The tree only
 changes when the tenant's content version changes (publish, unpublish, move, delete),
-so the walk's outcome is cached under that version: the page a path leads to, loaded
-with one query. Only pages that exist are remembered (never the slugs a visitor made
-up), so the cache holds at most one entry per page of the tenant.
+so the walk's outcome is cached under that version: the (specific) page a path leads
+to, ready to serve without a query. Only pages that exist are remembered (never the
+slugs a visitor made up), so the cache holds at most one entry per page of the tenant.
 """
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
+import pickle
+
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -45,12 +46,10 @@ def route_for_request(request: HttpRequest, path: str) -> None:
         if key in known:
             start, consumed = known[key], length
             break
-    if start is not None:
-        page = _load(*start)
-        if page is None:  # deleted since; the version bump will catch up
-            start = None
-    if start is None:
-        page, consumed = root.specific, 0
+    if not isinstance(start, Page):  # nothing known (or an entry of another release)
+        page, consumed, start = root.specific, 0, None
+    else:
+        page = start
     try:
         result = page.route(request, components[consumed:])
     except Http404:
@@ -60,16 +59,14 @@ def route_for_request(request: HttpRequest, path: str) -> None:
         found = result[0]
         depth = found.depth - root.depth
         if depth > consumed or start is None:
-            cache.set(
-                _route_key(tenant.pk, components[:depth]), (found.pk, found.content_type_id), ROUTE_SECONDS
-            )
+            cache.set(_route_key(tenant.pk, components[:depth]), _detached(found), ROUTE_SECONDS)
 
 
-def _load(page_id: int, content_type_id: int) -> Page | None:
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    if model is None:
-        return None
-    return model.objects.filter(pk=page_id).first()
+def _detached(page: Page) -> Page:
+    """A copy to cache without the parent the walk attached to it (Treebeard's cache)."""
+    copy = pickle.loads(pickle.dumps(page))  # noqa: S301 - our own object, just pickled
+    copy.__dict__.pop("_cached_parent_obj", None)
+    return copy
 
 
 def has_view_restrictions(tenant) -> bool:
