@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 
+from pages.versioned_cache import versioned_cache
+
 MENU_SECONDS = 60 * 60
 BRANDING_SECONDS = 60 * 60
 _NONE = "none"
@@ -88,10 +90,10 @@ def branding_for(tenant):
     from sites.models import Branding
 
     key = tenant_key(tenant.pk, "branding")
-    found = cache.get(key)
+    found = versioned_cache.get(key)
     if found is None:
         found = Branding.objects.filter(tenant=tenant).first() or _NONE
-        cache.set(key, found, BRANDING_SECONDS)
+        versioned_cache.set(key, found, BRANDING_SECONDS)
     return None if found == _NONE else found
 
 
@@ -102,8 +104,8 @@ def menu_links_for(request: HttpRequest) -> list:
     from pages.navigation import menu_links
 
     key = tenant_key(request.tenant.pk, "menu", request.tenant_url_style, get_script_prefix())
-    links = cache.get(key)
+    links = versioned_cache.get(key)
     if links is None:
         links = menu_links(request)
-        cache.set(key, links, MENU_SECONDS)
+        versioned_cache.set(key, links, MENU_SECONDS)
     return links

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import pickle
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from wagtail.models import Page, PageViewRestriction
 
 from pages.caching import tenant_key
+from pages.versioned_cache import versioned_cache
 
 ROUTE_SECONDS = 60 * 60
 _NONE = "none"
@@ -40,7 +40,7 @@ def route_for_request(request: HttpRequest, path: str) -> None:
     components = [component for component in path.split("/") if component]
     # Longest known prefix first: /the-wire/ is known before any of its articles is.
     keys = [_route_key(tenant.pk, components[:length]) for length in range(len(components), -1, -1)]
-    known = cache.get_many(keys)
+    known = versioned_cache.get_many(keys)
     start, consumed = None, 0
     for length, key in zip(range(len(components), -1, -1), keys, strict=True):
         if key in known:
@@ -59,7 +59,7 @@ def route_for_request(request: HttpRequest, path: str) -> None:
         found = result[0]
         depth = found.depth - root.depth
         if depth > consumed or start is None:
-            cache.set(_route_key(tenant.pk, components[:depth]), _detached(found), ROUTE_SECONDS)
+            versioned_cache.set(_route_key(tenant.pk, components[:depth]), _detached(found), ROUTE_SECONDS)
 
 
 def _detached(page: Page) -> Page:
@@ -72,11 +72,11 @@ def _detached(page: Page) -> Page:
 def has_view_restrictions(tenant) -> bool:
     """Whether any page of the tenant's site is private (password, login or groups)."""
     key = tenant_key(tenant.pk, "view-restrictions")
-    found = cache.get(key)
+    found = versioned_cache.get(key)
     if found is None:
         root = tenant.site.root_page
         found = PageViewRestriction.objects.filter(page__path__startswith=root.path).exists()
-        cache.set(key, found, ROUTE_SECONDS)
+        versioned_cache.set(key, found, ROUTE_SECONDS)
     return found
 
 

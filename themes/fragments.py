@@ -15,12 +15,12 @@ from collections.abc import Callable
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
 from pages.caching import tenant_key
+from pages.versioned_cache import versioned_cache
 from themes.context import active_theme
 
 
@@ -41,10 +41,10 @@ class FragmentNode(template.Node):
         ):
             return self.nodelist.render(context)
         key = fragment_key(request, str(self.name.resolve(context)), [v.resolve(context) for v in self.vary])
-        html = cache.get(key)
+        html = versioned_cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, str(html), seconds)
+            versioned_cache.set(key, str(html), seconds)
         return mark_safe(html)  # noqa: S308 - our own rendered (and escaped) template output
 
 
@@ -69,7 +69,7 @@ def cached_response(request, name: str, vary: list, build: Callable[[], HttpResp
     if seconds <= 0 or getattr(request, "tenant", None) is None:
         return build()
     key = fragment_key(request, name, vary)
-    stored = cache.get(key)
+    stored = versioned_cache.get(key)
     if stored is not None:
         content, headers = stored
         response = HttpResponse(content)
@@ -85,7 +85,7 @@ def cached_response(request, name: str, vary: list, build: Callable[[], HttpResp
             for h in ("Content-Type", "Last-Modified", "X-Robots-Tag")
             if response.has_header(h)
         }
-        cache.set(key, (response.content, headers), seconds)
+        versioned_cache.set(key, (response.content, headers), seconds)
     return response
 
 

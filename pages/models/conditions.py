@@ -97,10 +97,12 @@ class ConditionPage(StorefrontPage):
         context = super().get_context(request, *args, **kwargs)
         from commerce.catalog import products_for_request
 
-        related = self.related_products.values("pk")
-        context["related_products"] = products_for_request(request).filter(pk__in=related)
-        context["related_articles"] = (
-            public(ArticlePage.objects.live()).filter(conditions=self).order_by("-date")[:3]
+        # Lazy: read only when the {% fragment %} around them is not cached.
+        context["related_products"] = SimpleLazyObject(
+            lambda: list(products_for_request(request).filter(pk__in=self.related_products.values("pk")))
+        )
+        context["related_articles"] = SimpleLazyObject(
+            lambda: list(public(ArticlePage.objects.live()).filter(conditions=self).order_by("-date")[:3])
         )
         context["disclaimer"] = StorefrontSettings.for_tenant(request.tenant).medical_disclaimer
         return context
