@@ -35,8 +35,15 @@ def sellable_products(tenant, *, country: str = "") -> ProductQuerySet:
     return products
 
 
+def shopper_country(request: HttpRequest) -> str:
+    """:func:`patient_country` of the request's user, looked up once per request."""
+    if "_shopper_country" not in request.__dict__:
+        request._shopper_country = patient_country(getattr(request, "user", None))
+    return request._shopper_country
+
+
 def products_for_request(request: HttpRequest) -> ProductQuerySet:
-    return sellable_products(request.tenant, country=patient_country(getattr(request, "user", None)))
+    return sellable_products(request.tenant, country=shopper_country(request))
 
 
 def get_sellable_product(request: HttpRequest, **lookup) -> Product:

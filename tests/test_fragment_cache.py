@@ -148,3 +148,17 @@ def test_conditions_search_is_never_answered_from_the_full_list(client, tenant_a
     found = client.get("/store/alpha/conditions/?q=migr").content
     assert b"Insomnia" in full and b"Migraine" in full
     assert b"Migraine" in found and b"About Insomnia." not in found
+
+
+def test_embedded_videos_follow_each_visitors_consent(client, tenant_a):
+    article = _article(tenant_a)
+    article.body = [("video", {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Our tour"})]
+    article.save_revision().publish()
+    url = "/store/alpha/the-wire/cbd-explained/"
+    essential = Client()
+    essential.cookies["budstack_consent"] = "essential"
+    everything = Client()
+    everything.cookies["budstack_consent"] = "all"
+    assert b"<iframe" not in essential.get(url).content
+    assert b"<iframe" in everything.get(url).content
+    assert b"<iframe" not in essential.get(url).content

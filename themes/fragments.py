@@ -49,14 +49,24 @@ class FragmentNode(template.Node):
 
 
 def fragment_key(request, name: str, vary: list) -> str:
-    """The fragment's key: tenant and content version, theme, how the store was reached."""
+    """The fragment's key: tenant and content version, theme, how the store was reached,
+    and the two things about the visitor that page content may depend on: which products
+    they may see (a patient's country gates the catalog and product teasers) and whether
+    they accepted embedded videos."""
+    from commerce.catalog import shopper_country
+    from pages.page_cache import CONSENT_VALUES
+    from pages.views import CONSENT_COOKIE
+
     theme = active_theme()
+    consent = request.COOKIES.get(CONSENT_COOKIE, "")
     where = "|".join(
         [
             f"{getattr(theme, 'pk', '')}@{getattr(theme, 'version', '')}",
             str(request.tenant_url_style),
             request.get_host(),
             get_script_prefix(),
+            consent if consent in CONSENT_VALUES else "other",
+            shopper_country(request),
             *map(str, vary),
         ]
     )
