@@ -32,7 +32,7 @@ def _invalid(response) -> bool:
 
 
 def test_starting_again_before_confirming_resends_the_link_and_keeps_the_first_answers(
-    shop, mailoutbox, django_capture_on_commit_callbacks
+    shop, tenant_b, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _post_step_one(Client(), "ana@example.com")
@@ -50,6 +50,8 @@ def test_starting_again_before_confirming_resends_the_link_and_keeps_the_first_a
     assert draft.answers["step1"]["last_name"] == "Silva" and draft.current_step == 2
     assert user.check_password(PASSWORD) and not user.is_active
 
+    # A link is good only at the dispensary that sent it.
+    assert _invalid(Client().get(second_link.replace("/store/alpha/", "/store/bravo/")))
     patient = Client()
     confirmed = patient.get(second_link)
     assert confirmed.status_code == 302 and confirmed["Location"] == f"{BASE}step/2/"
