@@ -186,14 +186,6 @@ def _start_for_visitor(request: HttpRequest, page, form) -> bool:
     return True
 
 
-def _awaits_confirmation(user: User) -> bool:
-    """A patient account created by a consultation or signup whose link was never used.
-
-    A deactivated account has signed in before: no emailed link may reactivate it.
-    """
-    return not user.is_active and user.last_login is None and user.role == Role.PATIENT
-
-
 def _send_confirmation(request: HttpRequest, page, user: User) -> None:
     from integrations.email import send_tenant_email
 
@@ -215,7 +207,7 @@ def _tell_the_owner(request: HttpRequest, page, owner: User) -> None:
     """
     from integrations.email import send_tenant_email
 
-    if _awaits_confirmation(owner):
+    if accounts.awaits_confirmation(owner):
         _send_confirmation(request, page, owner)
         return
     login_url = request.build_absolute_uri(reverse("storefront:login"))
@@ -239,7 +231,7 @@ def consultation_confirm(request: HttpRequest, page, token: str) -> HttpResponse
     # The conditional update makes the link single-use even when it is opened twice at once.
     if (
         user is None
-        or not _awaits_confirmation(user)
+        or not accounts.awaits_confirmation(user)
         or not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
     ):
         response = page.render(request, template="sites/auth/link_invalid.html")

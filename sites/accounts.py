@@ -65,6 +65,15 @@ def send_welcome(request: HttpRequest, user: User) -> None:
     )
 
 
+def awaits_confirmation(user: User) -> bool:
+    """A patient account made by sign-up or the consultation whose emailed link is unused.
+
+    Only such an account may be activated by a link: one that has signed in before and is
+    inactive was deactivated (by staff), and no email may undo that.
+    """
+    return not user.is_active and user.last_login is None and user.role == Role.PATIENT
+
+
 def create_inactive_patient(
     tenant: Tenant, *, email: str, password: str, first_name: str, last_name: str
 ) -> User:
@@ -118,6 +127,10 @@ def register_patient(request: HttpRequest, data: dict) -> None:
         # Creating an account hashes the password; so does this answer, or the time it
         # takes would tell a taken address from a free one.
         User().set_password(data["password1"])
+        if awaits_confirmation(existing):
+            # Never confirmed: its owner gets the link again rather than "log in".
+            _send_signup_confirmation(request, existing)
+            return
         _send(
             request,
             existing,
@@ -135,6 +148,10 @@ def register_patient(request: HttpRequest, data: dict) -> None:
         )
     except IntegrityError:
         return  # a concurrent signup with the same email won the race
+    _send_signup_confirmation(request, user)
+
+
+def _send_signup_confirmation(request: HttpRequest, user: User) -> None:
     link = request.build_absolute_uri(reverse("storefront:confirm", args=[make_token(user)]))
     _send(request, user, "signup_confirm", {"link": link})
 
