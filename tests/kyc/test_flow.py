@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import Client
+
 import pytest
 
 from kyc.models import ConsultationDraft, ConsultationSubmission, PatientProfile
@@ -252,6 +254,8 @@ def test_every_built_in_theme_renders_the_steps_and_the_status(client, make_tena
     assert step.status_code == 200
     assert "Step 1 of 5" in step.content.decode() and 'name="date_of_birth"' in step.content.decode()
     assert client.get("/store/themed/consultation/").status_code == 200
+    sent = Client().get("/store/themed/consultation/sent/").content.decode()
+    assert "Check your inbox" in sent
     start(client, "/store/themed/consultation/", step_posts()[1], email="t@example.com")
     assert client.get("/store/themed/consultation/success/").status_code == 200
     assert "Step 2 of 5" in client.get("/store/themed/consultation/step/2/").content.decode()
