@@ -59,6 +59,9 @@ PAGES = [
     ("sitemap", STORE, "/sitemap.xml"),
     ("api products", STORE, "/api/v1/products?page=2"),
 ]
+# `make bench-scale`: the targets whose cost could grow with the number of tenants.
+SCALE_TARGETS = ["catalog", "catalog filtered", "search", "api products"]
+SCALE_TENANTS = int(os.environ.get("BENCH_SCALE_TENANTS", str(TENANTS * 10)))
 CACHED = ["home", "about", "conditions index", "article", "wire index", "catalog", "search", "sitemap"]
 
 
@@ -351,7 +354,8 @@ def checkout_round(server: Gunicorn, owner_env: dict[str, str], ledger: Ledger, 
         "completed": completed, "refused": refused, "errors": len(samples) - completed - refused,
         "oversold": units > stock or not consistent, "wall_s": wall, "cpu_s": cpu, "samples": samples,
     }  # fmt: skip
-    print(f"  {CHECKOUT_LABEL} round {number}: {completed} ordered, {refused} refused, "
+    name = f"round {number}" if number else "warm-up round"
+    print(f"  {CHECKOUT_LABEL} {name}: {completed} ordered, {refused} refused, "
           f"{result['errors']} errors, stock {stock} -> {remaining}, {orders} orders in the database, "
           f"{wall * 1000:.0f} ms for all", file=sys.stderr)  # fmt: skip
     return result
@@ -505,5 +509,85 @@ def main() -> int:
     return 0
 
 
+def generate(tenants: int, env: dict[str, str]) -> float:
+    """Grow the dataset to ``tenants`` (only missing tenants are added); seconds taken."""
+    started = time.monotonic()
+    manage("generate_bench_data", f"--tenants={tenants}", f"--products={PRODUCTS}", f"--articles={ARTICLES}",
+           env=env, quiet=True)  # fmt: skip
+    # What autovacuum does in a live database: planner statistics for the grown tables.
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("ANALYZE")
+    return time.monotonic() - started
+
+
+def measure_scale_targets(tenants: int) -> list[dict]:
+    server = Gunicorn(env_for(os.environ["APP_DATABASE_URL"], 0))
+    try:
+        results = []
+        for label, host, path in (page for page in PAGES if page[0] in SCALE_TARGETS):
+            for _ in range(2):
+                fetch(server.port, host, path)
+            results.append(measure(server, label, host, path))
+            results[-1]["tenants"] = tenants
+        return results
+    finally:
+        server.stop()
+
+
+def scale_table(small: list[dict], large: list[dict]) -> str:
+    lines = [
+        f"| target | p95 ms at {TENANTS} tenants | p95 ms at {SCALE_TENANTS} tenants | ratio (target ≤ 1.5) "
+        f"| req/s at {TENANTS} | req/s at {SCALE_TENANTS} | worker CPU ms/req at {TENANTS} | at {SCALE_TENANTS} "
+        f"| SQL/req at {TENANTS} | at {SCALE_TENANTS} |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for a, b in zip(small, large, strict=True):
+        lines.append(
+            f"| {a['label']} | {a['p95'] / 1000:.1f} | {b['p95'] / 1000:.1f} | {b['p95'] / a['p95']:.2f} | "
+            f"{a['rps']:.1f} | {b['rps']:.1f} | {a['cpu_ms']:.1f} | {b['cpu_ms']:.1f} | {a['queries']} | "
+            f"{b['queries']} |"
+        )
+    return "\n".join(lines)
+
+
+def scale_main() -> int:
+    """`make bench-scale`: catalog, search and API at TENANTS, then the same database grown to
+    SCALE_TENANTS (the generator adds only the missing tenants), measured again on the same
+    tenant with the same wrk settings."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "manage.log").write_text("")
+    started = time.monotonic()
+    owner = env_for(os.environ["DATABASE_URL"], 0)
+    print("bench-scale: migrating", file=sys.stderr)
+    manage("migrate", "--noinput", "--skip-checks", env=owner, quiet=True)
+    manage("collectstatic", "--noinput", "-v0", env=owner, quiet=True)
+    print(
+        f"bench-scale: dataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles", file=sys.stderr
+    )
+    small_setup = generate(TENANTS, owner)
+    small = measure_scale_targets(TENANTS)
+    print(f"bench-scale: growing to {SCALE_TENANTS} tenants", file=sys.stderr)
+    growth = generate(SCALE_TENANTS, owner)
+    load_after_growth = os.getloadavg()[0]
+    large = measure_scale_targets(SCALE_TENANTS)
+    report = scale_table(small, large)
+    summary = (
+        f"\nSame tenant ({STORE}) and wrk -t2 -c{CONNECTIONS} -d{DURATION}s per target, gunicorn {WORKERS} sync "
+        f"workers, production settings, page cache off; {PRODUCTS} products and {ARTICLES} articles per tenant. "
+        f"Generating {TENANTS} tenants took {small_setup:.0f}s, growing to {SCALE_TENANTS} {growth:.0f}s "
+        f"({growth / max(SCALE_TENANTS - TENANTS, 1):.2f}s per added tenant); total {time.monotonic() - started:.0f}s.\n"
+        f"Load average after the growth {load_after_growth:.1f}, at the end {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs.\n"
+    )
+    print(report + "\n" + summary)
+    (OUT / "scale.md").write_text(report + "\n" + summary)
+    (OUT / "scale.json").write_text(
+        json.dumps({"small": small, "large": large, "growth_s": growth}, indent=2)
+    )
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scale_main() if "--scale" in sys.argv[1:] else main())
