@@ -140,6 +140,12 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
 
     grams = sum((products[pid].flower_equivalent_grams * qty for pid, qty in wanted.items()), Decimal("0"))
     check_allowance(user, grams)
+    # Sold out already: refuse before writing anything or queueing on the product's row lock
+    # (in a rush, most refused buyers arrive after the last unit went). The conditional
+    # UPDATE below is still what decides when the stock runs out between here and there.
+    for pid in sorted(wanted):
+        if products[pid].stock < wanted[pid]:
+            raise stock.InsufficientStock(products[pid].name, wanted[pid])
 
     mirror = any(p.drgreen_strain_id for p in products.values()) and supplier.is_connected(tenant)
     subtotal = sum((products[pid].price * qty for pid, qty in wanted.items()), Decimal("0")).quantize(CENT)
@@ -161,10 +167,8 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
         idempotency_key=idempotency_key,
         supplier_state=SupplierState.QUEUED if mirror else SupplierState.NOT_CONNECTED,
     )
-    # Lock rows in one order (by id) so two carts with the same products never deadlock.
     for pid in sorted(wanted):
         product, quantity = products[pid], wanted[pid]
-        stock.take(product, quantity)
         OrderLine.objects.create(
             tenant=tenant,
             order=order,
@@ -191,6 +195,11 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
         tenant=tenant,
     )
     emit_event(tenant, "order.created", order_payload(order))
+    # Stock last: its row lock is held until commit, so buyers of the same product queue
+    # only for these UPDATEs and the commit, not for the writes above. Rows are locked in
+    # one order (by id) so two carts with the same products never deadlock.
+    for pid in sorted(wanted):
+        stock.take(products[pid], wanted[pid])
     transaction.on_commit(lambda: _send_confirmation(tenant, order.pk))
     if order.supplier_state == SupplierState.QUEUED:
         supplier.enqueue_mirror(tenant, order)
