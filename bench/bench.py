@@ -347,12 +347,13 @@ def checkout_round(server: Gunicorn, owner_env: dict[str, str], ledger: Ledger, 
     orders, units = ledger.sold_since(product_id, last_order)
     completed = sum(1 for s in samples if s["outcome"] == "completed")
     refused = sum(1 for s in samples if s["outcome"] == "refused")
-    # Consistent: every answered order exists once, and stock moved by exactly what was sold.
-    consistent = orders == units == stock - remaining == completed and remaining >= 0
     result = {
         "round": number, "stock": stock, "remaining": remaining, "orders": orders, "units": units,
         "completed": completed, "refused": refused, "errors": len(samples) - completed - refused,
-        "oversold": units > stock or not consistent, "wall_s": wall, "cpu_s": cpu, "samples": samples,
+        # Sold more than there was, or stock that moved by other than what was sold.
+        "oversold": units > stock or remaining < 0 or stock - remaining != units,
+        # Every buyer told "ordered" has exactly one order (one unit each), and no one else has.
+        "agrees": orders == units == completed, "wall_s": wall, "cpu_s": cpu, "samples": samples,
     }  # fmt: skip
     name = f"round {number}" if number else "warm-up round"
     print(f"  {CHECKOUT_LABEL} {name}: {completed} ordered, {refused} refused, "
@@ -394,6 +395,7 @@ def measure_checkout(server: Gunicorn, owner_env: dict[str, str]) -> dict:
         "completed": sum(r["completed"] for r in rounds), "refused": sum(r["refused"] for r in rounds),
         "errors": sum(r["errors"] for r in rounds),
         "oversold": any(r["oversold"] for r in [warmup, *rounds]),
+        "agrees": all(r["agrees"] for r in [warmup, *rounds]),
         "socket_errors": 0, "http_errors": sum(r["errors"] for r in rounds),
         "queries": int(statistics.median(completed_queries)) if completed_queries else -1,
         "cpu_ms": 1000 * sum(r["cpu_s"] for r in rounds) / requests, "rss_mb": sampler.peak,
@@ -406,11 +408,12 @@ def checkout_table(result: dict) -> str:
     r = result
     return "\n".join([
         "| target | rounds × buyers | stock per round | p50 ms | p95 ms | p99 ms | max ms | completed "
-        "| refused (409) | errors | oversold |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| refused (409) | errors | oversold | orders = answers |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
         f"| {r['label']} | {len(r['rounds'])} × {r['buyers']} | {r['stock']} | {r['p50'] / 1000:.1f} | "
         f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {r['max'] / 1000:.1f} | {r['completed']} | "
-        f"{r['refused']} | {r['errors']} | {'YES' if r['oversold'] else 'no'} |",
+        f"{r['refused']} | {r['errors']} | {'YES' if r['oversold'] else 'no'} | "
+        f"{'yes' if r['agrees'] else 'NO'} |",
     ])  # fmt: skip
 
 
@@ -487,6 +490,10 @@ def main() -> int:
     checkout = next((r for r in results if r.get("checkout")), None)
     if checkout:
         report += "\n\n" + checkout_table(checkout)
+        if checkout["oversold"] or not checkout["agrees"] or checkout["errors"]:
+            print(
+                f"bench: WARNING: checkout failed its checks: {checkout['error_outcomes']}", file=sys.stderr
+            )
     static = next(r for r in results if r["label"].startswith("static"))
     summary = (
         f"\nDataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles; wrk -t2 -c{CONNECTIONS} "
