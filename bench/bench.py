@@ -574,6 +574,7 @@ def scale_main() -> int:
         f"bench-scale: dataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles", file=sys.stderr
     )
     small_setup = generate(TENANTS, owner)
+    load_before_small = os.getloadavg()[0]
     small = measure_scale_targets(TENANTS)
     print(f"bench-scale: growing to {SCALE_TENANTS} tenants", file=sys.stderr)
     growth = generate(SCALE_TENANTS, owner)
@@ -585,7 +586,8 @@ def scale_main() -> int:
         f"workers, production settings, page cache off; {PRODUCTS} products and {ARTICLES} articles per tenant. "
         f"Generating {TENANTS} tenants took {small_setup:.0f}s, growing to {SCALE_TENANTS} {growth:.0f}s "
         f"({growth / max(SCALE_TENANTS - TENANTS, 1):.2f}s per added tenant); total {time.monotonic() - started:.0f}s.\n"
-        f"Load average after the growth {load_after_growth:.1f}, at the end {os.getloadavg()[0]:.1f} "
+        f"Load average before measuring {TENANTS} tenants {load_before_small:.1f}, after the growth "
+        f"{load_after_growth:.1f}, at the end {os.getloadavg()[0]:.1f} "
         f"on {os.cpu_count()} CPUs.\n"
     )
     print(report + "\n" + summary)
