@@ -26,6 +26,22 @@ def _warn(operation: str) -> None:
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django builds a new redis.Redis per call (~170 response callbacks registered
+        # each time: a millisecond of CPU, several times per page). A client is only a
+        # thin, thread-safe wrapper around its connection pool, so one per pool will do.
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
     def add(self, key: Any, value: Any, timeout: Any) -> bool:
         try:
             return super().add(key, value, timeout)

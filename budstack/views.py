@@ -11,6 +11,9 @@ from sites.models import Tenant
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Wagtail's page serving, for tenant requests only; the bare platform has a landing page."""
     if getattr(request, "tenant", None) is not None:
+        from pages.routing import route_for_request
+
+        route_for_request(request, path)  # cached; Wagtail's serve picks the result up
         return wagtail_views.serve(request, path)
     if path == "":
         return landing(request)

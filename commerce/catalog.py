@@ -35,8 +35,15 @@ def sellable_products(tenant, *, country: str = "") -> ProductQuerySet:
     return products
 
 
+def shopper_country(request: HttpRequest) -> str:
+    """:func:`patient_country` of the request's user, looked up once per request."""
+    if "_shopper_country" not in request.__dict__:
+        request._shopper_country = patient_country(getattr(request, "user", None))
+    return request._shopper_country
+
+
 def products_for_request(request: HttpRequest) -> ProductQuerySet:
-    return sellable_products(request.tenant, country=patient_country(getattr(request, "user", None)))
+    return sellable_products(request.tenant, country=shopper_country(request))
 
 
 def get_sellable_product(request: HttpRequest, **lookup) -> Product:
@@ -117,3 +124,17 @@ class CatalogFilterForm(forms.Form):
         if data.get("in_stock"):
             products = products.filter(stock__gt=0)
         return products.order_by(*SORTS[data.get("sort") or "name"][1])
+
+    def cache_vary(self) -> str | None:
+        """What the rendered listing depends on, if it may be cached (call after :meth:`apply`).
+
+        Only the finite choices are: free numeric bounds or invalid input would let every
+        visitor mint a new cache entry, so those listings are rendered each time.
+        """
+        if not self.is_bound:
+            return "all"
+        bounds = ("thc_min", "thc_max", "cbd_min", "cbd_max")
+        if self.errors or any(self.cleaned_data.get(name) is not None for name in bounds):
+            return None
+        data = self.cleaned_data
+        return "|".join(str(data.get(name) or "") for name in ("strain_type", "form", "in_stock", "sort"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import F
 
 from commerce.models import Product
+from pages.caching import bump_content_version
 
 
 class InsufficientStock(Exception):
@@ -23,7 +24,13 @@ def take(product: Product, quantity: int) -> None:
     updated = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
     if updated != 1:
         raise InsufficientStock(product.name, quantity)
+    if not Product.objects.filter(pk=product.pk, stock__gt=0).exists():
+        # Sold out: lists cached for the content version still say "In stock".
+        bump_content_version(product.tenant_id)
 
 
 def give_back(product_id: int, quantity: int) -> None:
+    sold_out = Product.objects.filter(pk=product_id, stock=0).values_list("tenant_id", flat=True).first()
     Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+    if sold_out is not None:
+        bump_content_version(sold_out)  # back in stock

@@ -44,6 +44,7 @@ TEMPLATES: tuple[str, ...] = (
     "welcome",
     "signup_confirm",
     "signup_existing",
+    "consultation_confirm",
     "consultation_existing",
     "set_password",
     "password_reset",

@@ -147,7 +147,7 @@ class PersonalForm(StepForm):
 
     def clean_email(self) -> str:
         # Whether the address already has an account is not this form's to say: the
-        # view answers both cases alike (kyc.views._tell_the_owner), so it is not revealed.
+        # view answers both cases alike (kyc.views._start_for_visitor), so it is not revealed.
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:

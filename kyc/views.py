@@ -10,11 +10,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import rotate_token
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from billing.limits import check_limit, patients_full_message
+from sites import accounts
 from sites.limits import PlanLimitReached
 from sites.models import Role, User
 
@@ -25,6 +25,10 @@ from .services import latest_submission, register_with_supplier, send_received_e
 
 def _step_url(page, request: HttpRequest, step: int) -> str:
     return page.get_url(request) + page.reverse_subpage("step", args=[step])
+
+
+def _sent_url(page, request: HttpRequest) -> str:
+    return page.get_url(request) + page.reverse_subpage("sent")
 
 
 def _success_url(page, request: HttpRequest) -> str:
@@ -93,16 +97,11 @@ def consultation_step(request: HttpRequest, page, step: int) -> HttpResponse:
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)
         if form.is_valid():
-            if step == 1 and not user.is_authenticated:
-                user = _create_account(request, form)
-                if user is None and not form.non_field_errors():
-                    # The address has an account here. The visitor gets the very answer a
-                    # new patient gets (same redirect, same cookies); the owner is told by
-                    # email. Nothing is stored: the owner's draft stays untouched. (A
-                    # non-field error is the plan's patient limit: that one is shown.)
-                    _tell_the_owner(request, page, form.cleaned_data["email"], form.cleaned_data["password"])
-                    return HttpResponseRedirect(_step_url(page, request, step + 1))
-            if user is not None and user.is_authenticated:
+            # A visitor is never signed in by step 1, whoever the address belongs to:
+            # the emailed link does that (see _start_for_visitor). False: the plan is full.
+            if not user.is_authenticated and _start_for_visitor(request, page, form):
+                return HttpResponseRedirect(_sent_url(page, request))
+            if user.is_authenticated:
                 draft = (
                     draft
                     or ConsultationDraft.objects.filter(user=user).first()
@@ -146,47 +145,70 @@ def _render_step(request, page, form, step, reachable, answers, status) -> HttpR
     return response
 
 
-def _create_account(request: HttpRequest, form) -> User | None:
+def _start_for_visitor(request: HttpRequest, page, form) -> bool:
+    """Step 1 for a visitor: whatever the address, the same answer and nobody signed in.
+
+    A new address gets an inactive account holding the step-1 answers and an emailed
+    link that confirms it (:func:`consultation_confirm`). An address with an account here
+    gets nothing stored against it; its owner is emailed instead. Both spend one password
+    hash and are answered with the same redirect, and neither leaves the visitor signed
+    in, so no answer, timing or later request tells a taken address from a free one.
+    False when the plan has no room for another patient (the form then says so).
+    """
     data = form.cleaned_data
-    if User.objects.filter(tenant=request.tenant, email__iexact=data["email"]).exists():
-        return None
+    tenant = request.tenant
     try:
-        check_limit(request.tenant, "patients")
+        # Before the address is looked up: a full dispensary answers every address alike.
+        check_limit(tenant, "patients")
     except PlanLimitReached as refusal:
-        form.add_error(None, patients_full_message(request.tenant, refusal))
-        return None
+        form.add_error(None, patients_full_message(tenant, refusal))
+        return False
+    owner = User.objects.filter(tenant=tenant, email__iexact=data["email"]).first()
+    if owner is not None:
+        User().set_password(data["password"])  # what creating the account spends
+        _tell_the_owner(request, page, owner)
+        return True
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                data["email"],
-                data["password"],
-                role=Role.PATIENT,
-                tenant=request.tenant,
+            user = accounts.create_inactive_patient(
+                tenant,
+                email=data["email"],
+                password=data["password"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
             )
-            PatientProfile.objects.create(user=user, tenant=request.tenant)
+            draft = ConsultationDraft(user=user, tenant=tenant, current_step=2)
+            draft.answers = {"step1": form.answers()}
+            draft.save()
     except (IntegrityError, ValidationError):
-        return None  # a concurrent start with the same address won the race
-    login(request, user, backend="sites.auth_backends.TenantEmailBackend")
-    return user
+        return True  # a concurrent start with the same address won; its owner has the link
+    _send_confirmation(request, page, user)
+    return True
 
 
-def _tell_the_owner(request: HttpRequest, page, email: str, password: str) -> None:
-    """Answer like :func:`_create_account` would, without an account, and email the owner.
+def _send_confirmation(request: HttpRequest, page, user: User) -> None:
+    from integrations.email import send_tenant_email
 
-    The costs match too: one password hash (what creating the account spends) and a
-    session plus a fresh CSRF cookie (what signing in issues), so neither the timing nor
-    the response headers tell an existing address from a new one.
+    uid, _, secret = accounts.make_token(user).partition(".")
+    path = page.get_url(request) + page.reverse_subpage("confirm", args=[uid, secret])
+    send_tenant_email(
+        request.tenant,
+        "consultation_confirm",
+        user.email,
+        {"user": user, "link": request.build_absolute_uri(path)},
+    )
+
+
+def _tell_the_owner(request: HttpRequest, page, owner: User) -> None:
+    """Email the owner of an address someone started a consultation with.
+
+    An account still waiting for its confirmation gets its link again (its own draft, if
+    any, untouched); any other is pointed to logging in.
     """
     from integrations.email import send_tenant_email
 
-    User().set_password(password)
-    request.session.cycle_key()
-    request.session["consultation_started"] = True
-    rotate_token(request)
-    owner = User.objects.filter(tenant=request.tenant, email__iexact=email).first()
-    if owner is None:  # lost a race with a deletion: nobody to tell
+    if accounts.awaits_confirmation(owner):
+        _send_confirmation(request, page, owner)
         return
     login_url = request.build_absolute_uri(reverse("storefront:login"))
     next_url = page.get_url(request)
@@ -196,6 +218,30 @@ def _tell_the_owner(request: HttpRequest, page, email: str, password: str) -> No
         owner.email,
         {"user": owner, "login_url": f"{login_url}?{urlencode({'next': next_url})}"},
     )
+
+
+def consultation_sent(request: HttpRequest, page) -> HttpResponse:
+    """Where step 1 sends every visitor, whoever the address belongs to: check your inbox."""
+    return page.render(request, template="kyc/consultation_sent.html")
+
+
+def consultation_confirm(request: HttpRequest, page, token: str) -> HttpResponse:
+    """The emailed link: activate the account, sign it in and continue where step 1 ended."""
+    user = accounts.user_for_token(request.tenant, token)
+    # The conditional update makes the link single-use even when it is opened twice at once.
+    if (
+        user is None
+        or not accounts.awaits_confirmation(user)
+        or not User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+    ):
+        response = page.render(request, template="sites/auth/link_invalid.html")
+        response.status_code = 400
+        return response
+    user = User.objects.get(pk=user.pk)  # as activated (an unsaved flag would bump its session epoch)
+    login(request, user, backend="sites.auth_backends.TenantEmailBackend")
+    messages.success(request, "Your email address is confirmed. Please continue your consultation.")
+    draft = ConsultationDraft.objects.filter(user=user).first()
+    return HttpResponseRedirect(_step_url(page, request, draft.current_step if draft else 1))
 
 
 def _submit(request: HttpRequest, page, draft: ConsultationDraft) -> HttpResponse:

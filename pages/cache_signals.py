@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pages.caching import bump_content_version
@@ -50,6 +50,12 @@ def _menu_item_changed(sender, instance, **kwargs) -> None:
     bump_content_version(tenant_id)
 
 
+def _view_restriction_changed(sender, instance, **kwargs) -> None:
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        bump_content_version(tenant_id_of_page(page))
+
+
 def _tenant_changed(sender, instance, **kwargs) -> None:
     bump_content_version(instance.pk)
 
@@ -77,4 +83,7 @@ def connect() -> None:
     post_delete.connect(
         _menu_item_changed, sender=NavigationMenuItem, dispatch_uid="budstack_cache_menu_item_deleted"
     )
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        uid = f"budstack_cache_restriction_{name}"
+        signal.connect(_view_restriction_changed, sender=PageViewRestriction, dispatch_uid=uid)
     post_save.connect(_tenant_changed, sender=Tenant, dispatch_uid="budstack_cache_tenant")

@@ -9,14 +9,34 @@ looked up again and expire on their own, so no key scan is needed.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 
+from pages.versioned_cache import versioned_cache
+
 MENU_SECONDS = 60 * 60
 BRANDING_SECONDS = 60 * 60
 _NONE = "none"
+
+
+# Looked up several times per page (page cache, branding, menu, routing): read once per
+# request. A bump in the request updates it; one by another process shows from the next.
+_versions: ContextVar[dict[int, str] | None] = ContextVar("budstack_content_versions", default=None)
+
+
+@contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within this block (a request), each tenant's content version is read from Redis once."""
+    token = _versions.set({})
+    try:
+        yield
+    finally:
+        _versions.reset(token)
 
 
 def _version_key(tenant_id: int) -> str:
@@ -25,6 +45,9 @@ def _version_key(tenant_id: int) -> str:
 
 def content_version(tenant_id: int) -> str:
     """The tenant's current content version (created on first use)."""
+    memo = _versions.get()
+    if memo is not None and tenant_id in memo:
+        return memo[tenant_id]
     key = _version_key(tenant_id)
     version = cache.get(key)
     if version is None:
@@ -32,6 +55,8 @@ def content_version(tenant_id: int) -> str:
         # add(): two first requests racing agree on the winner's value.
         if not cache.add(key, version, None):
             version = cache.get(key) or version
+    if memo is not None:
+        memo[tenant_id] = version
     return version
 
 
@@ -45,7 +70,11 @@ def bump_content_version(tenant_id: int | None) -> None:
         return
 
     def bump() -> None:
-        cache.set(_version_key(tenant_id), str(time.time_ns()), None)
+        version = str(time.time_ns())
+        cache.set(_version_key(tenant_id), version, None)
+        memo = _versions.get()
+        if memo is not None:
+            memo[tenant_id] = version
 
     bump()
     transaction.on_commit(bump)
@@ -61,10 +90,10 @@ def branding_for(tenant):
     from sites.models import Branding
 
     key = tenant_key(tenant.pk, "branding")
-    found = cache.get(key)
+    found = versioned_cache.get(key)
     if found is None:
         found = Branding.objects.filter(tenant=tenant).first() or _NONE
-        cache.set(key, found, BRANDING_SECONDS)
+        versioned_cache.set(key, found, BRANDING_SECONDS)
     return None if found == _NONE else found
 
 
@@ -75,8 +104,8 @@ def menu_links_for(request: HttpRequest) -> list:
     from pages.navigation import menu_links
 
     key = tenant_key(request.tenant.pk, "menu", request.tenant_url_style, get_script_prefix())
-    links = cache.get(key)
+    links = versioned_cache.get(key)
     if links is None:
         links = menu_links(request)
-        cache.set(key, links, MENU_SECONDS)
+        versioned_cache.set(key, links, MENU_SECONDS)
     return links

@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 
-from pages.caching import tenant_key
+from pages.caching import tenant_key, versions_read_once
 from pages.views import CONSENT_COOKIE, age_session_key
 from sites.middleware import HEADER_TENANT_PREFIXES, PLATFORM_PREFIXES
 from sites.resolution import TenantNotFound, resolve_request
@@ -153,6 +153,10 @@ class EarlyPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        with versions_read_once():
+            return self._serve(request)
+
+    def _serve(self, request: HttpRequest) -> HttpResponse:
         if (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")

@@ -46,8 +46,10 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page, PageViewRestriction
 
 from commerce.catalog import products_for_request
+from pages.routing import has_view_restrictions
 from search.language import regconfig_for
 from search.models import SearchDocument
+from sites.context import get_current_tenant
 
 PER_PAGE = 10
 SUGGEST_LIMIT = 8
@@ -74,10 +76,14 @@ def public_pages(root: Page) -> QuerySet[Page]:
     Wagtail's ``.public()`` first loads every restriction of every site (one query, and
     a list that grows with the platform); this asks the same in the query itself.
     """
+    pages = Page.objects.live().descendant_of(root, inclusive=True)
+    tenant = get_current_tenant()
+    if tenant is not None and tenant.site.root_page_id == root.pk and not has_view_restrictions(tenant):
+        return pages  # the usual case, known per content version: no private page at all
     restricted = PageViewRestriction.objects.filter(page__path__startswith=root.path).filter(
         Exact(Substr(OuterRef("path"), 1, Length("page__path")), F("page__path"))
     )
-    return Page.objects.live().descendant_of(root, inclusive=True).filter(~Exists(restricted))
+    return pages.filter(~Exists(restricted))
 
 
 def visible_documents(request: HttpRequest) -> QuerySet[SearchDocument]:
@@ -153,8 +159,12 @@ def _urls(request: HttpRequest, docs: list[SearchDocument]) -> dict[tuple[str, i
     urls: dict[tuple[str, int], str] = {}
     page_ids = [d.object_id for d in docs if d.source == SearchDocument.Source.PAGE]
     if page_ids:
-        for page in Page.objects.filter(pk__in=page_ids):
-            urls[("page", page.pk)] = page.get_url(request=request) or ""
+        # Found pages are inside the tenant's tree (visible_documents): their URL is the
+        # store's root URL plus their path below the root, without loading each page.
+        home = reverse("wagtail_serve", args=[""])
+        root_path = request.tenant.site.root_page.url_path
+        for pk, url_path in Page.objects.filter(pk__in=page_ids).values_list("pk", "url_path"):
+            urls[("page", pk)] = home + url_path[len(root_path) :]
     catalog = reverse("wagtail_serve", args=["products/"])
     for doc in docs:
         if doc.source == SearchDocument.Source.PRODUCT:

@@ -65,6 +65,53 @@ def send_welcome(request: HttpRequest, user: User) -> None:
     )
 
 
+def awaits_confirmation(user: User) -> bool:
+    """A patient account made by sign-up or the consultation whose emailed link is unused.
+
+    Only such an account may be activated by a link: one that has signed in before and is
+    inactive was deactivated (by staff), and no email may undo that.
+    """
+    return not user.is_active and user.last_login is None and user.role == Role.PATIENT
+
+
+def create_inactive_patient(
+    tenant: Tenant, *, email: str, password: str, first_name: str, last_name: str
+) -> User:
+    """A patient account that cannot sign in until its address is confirmed, with its profile.
+
+    Announces ``patient.registered`` in the caller's transaction (a registration that
+    rolls back announces nothing). Raises IntegrityError when the address was taken
+    meanwhile (a concurrent registration won the race).
+    """
+    from kyc.models import PatientProfile
+
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email,
+            password,
+            role=Role.PATIENT,
+            tenant=tenant,
+            first_name=first_name,
+            last_name=last_name,
+            is_active=False,
+        )
+        PatientProfile.objects.create(user=user, tenant=tenant)
+        emit_event(
+            tenant,
+            "patient.registered",
+            {
+                "patient": {
+                    "id": user.pk,
+                    "email": user.email,
+                    "first_name": user.first_name,
+                    "last_name": user.last_name,
+                    "registered_at": user.date_joined,
+                }
+            },
+        )
+    return user
+
+
 def register_patient(request: HttpRequest, data: dict) -> None:
     """Create an inactive patient and email a confirmation link.
 
@@ -72,8 +119,6 @@ def register_patient(request: HttpRequest, data: dict) -> None:
     the person signing up sees the same answer either way, so nothing is revealed.
     Raises :class:`sites.limits.PlanLimitReached` when the plan has no room for a patient.
     """
-    from kyc.models import PatientProfile
-
     tenant = request.tenant
     # Before looking the email up: a full dispensary answers the same for every address.
     check_limit(tenant, "patients")
@@ -82,6 +127,10 @@ def register_patient(request: HttpRequest, data: dict) -> None:
         # Creating an account hashes the password; so does this answer, or the time it
         # takes would tell a taken address from a free one.
         User().set_password(data["password1"])
+        if awaits_confirmation(existing):
+            # Never confirmed: its owner gets the link again rather than "log in".
+            _send_signup_confirmation(request, existing)
+            return
         _send(
             request,
             existing,
@@ -90,33 +139,19 @@ def register_patient(request: HttpRequest, data: dict) -> None:
         )
         return
     try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                data["email"],
-                data["password1"],
-                role=Role.PATIENT,
-                tenant=tenant,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                is_active=False,
-            )
-            PatientProfile.objects.create(user=user, tenant=tenant)
-            # In the same transaction: a signup that rolls back announces nothing.
-            emit_event(
-                tenant,
-                "patient.registered",
-                {
-                    "patient": {
-                        "id": user.pk,
-                        "email": user.email,
-                        "first_name": user.first_name,
-                        "last_name": user.last_name,
-                        "registered_at": user.date_joined,
-                    }
-                },
-            )
+        user = create_inactive_patient(
+            tenant,
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+        )
     except IntegrityError:
         return  # a concurrent signup with the same email won the race
+    _send_signup_confirmation(request, user)
+
+
+def _send_signup_confirmation(request: HttpRequest, user: User) -> None:
     link = request.build_absolute_uri(reverse("storefront:confirm", args=[make_token(user)]))
     _send(request, user, "signup_confirm", {"link": link})
 

@@ -67,7 +67,7 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 @storefront_view
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     user = accounts.user_for_token(request.tenant, token)
-    if user is None or user.is_active:
+    if user is None or not accounts.awaits_confirmation(user):
         return render(request, "sites/auth/link_invalid.html", status=400)
     user.is_active = True
     user.save(update_fields=["is_active"])

@@ -99,6 +99,15 @@ def resolve_from_host(hostname: str) -> Resolution | None:
 
 
 def resolve_request(request: HttpRequest, *, allow_path: bool = True) -> Resolution:
+    # The early page cache resolves before the tenant middleware does: once per request.
+    memo = request.__dict__.setdefault("_tenant_resolutions", {})
+    key = (allow_path, request.path_info, request.META.get("HTTP_HOST"))
+    if key not in memo:
+        memo[key] = _resolve(request, allow_path)
+    return memo[key]
+
+
+def _resolve(request: HttpRequest, allow_path: bool) -> Resolution:
     if allow_path and (found := resolve_from_path(request.path_info)):
         return found
     return resolve_from_host(request_hostname(request)) or Resolution(None)

@@ -20,7 +20,10 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @storefront_view
 def sitemap(request: HttpRequest) -> HttpResponse:
-    return wagtail_sitemap(request)
+    from themes.fragments import cached_response
+
+    # One entry per page and product: built once per content version, not per crawler hit.
+    return cached_response(request, "sitemap", [], lambda: wagtail_sitemap(request))
 
 
 @storefront_view

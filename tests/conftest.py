@@ -24,10 +24,14 @@ _OWNER: dict[str, str] = {}
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_media(settings, tmp_path):
+    from pages.versioned_cache import versioned_cache
+
     settings.MEDIA_ROOT = str(tmp_path / "media")
     cache.clear()
+    versioned_cache.clear()
     yield
     cache.clear()
+    versioned_cache.clear()
 
 
 @pytest.fixture(scope="session")

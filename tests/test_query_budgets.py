@@ -132,3 +132,33 @@ def test_every_page_stays_within_its_query_budget(measured):
     details = "\n\n".join(f"{name}:\n" + "\n".join(large[name]) for name in over)
     counts = {name: len(queries) for name, queries in large.items()}
     assert not over, f"{counts}\n{details}"
+
+
+# Production renders the header, footer and each page's main content as fragments kept per
+# content version (themes/fragments.py) and routes known paths without a query
+# (pages/routing.py): a warm request then pays the tenant scope (SAVEPOINT, set_config,
+# RELEASE) and what must stay live: pagination counts, search, the product's stock.
+WARM_BUDGETS = {
+    "home": 4,  # the scope's four statements and nothing else
+    "about": 5,  # the gallery (around the page body, not in a fragment)
+    "contact": 5,  # the form's fields
+    "conditions index": 4,
+    "condition": 4,
+    "wire index": 5,  # the pagination count
+    "article": 4,
+    "wire feed": 4,
+    "catalog": 5,  # the pagination count
+    "product": 5,  # the product with its live stock
+    "search": 8,  # counts per type, the page of hits, their URLs, the query log upsert
+    "sitemap": 4,
+}
+
+
+def test_warm_pages_with_fragments_cost_only_what_stays_live(client, tenant_a, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    _grow(tenant_a, 0, 3)
+    measured = {name: _queries(client, "/store/alpha", url) for name, url in URLS.items()}
+    counts = {name: len(queries) for name, queries in measured.items()}
+    over = {name: count for name, count in counts.items() if count > WARM_BUDGETS[name]}
+    details = "\n\n".join(f"{name}:\n" + "\n".join(measured[name]) for name in over)
+    assert not over, f"{counts}\n{details}"

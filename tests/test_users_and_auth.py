@@ -120,6 +120,28 @@ def test_signup_confirms_by_email_and_reveals_nothing(
         assert User.objects.filter(email="taken@example.com").count() == 2
 
 
+def test_signing_up_again_before_confirming_sends_the_link_again(
+    client, tenant_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    form = {
+        "first_name": "Ana", "last_name": "Silva", "password1": "a-long-new-pass-91",
+        "password2": "a-long-new-pass-91", "email": "new@example.com",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/store/alpha/auth/signup/", form)
+        again = client.post(
+            "/store/alpha/auth/signup/", {**form, "password1": "x-other-91", "password2": "x-other-91"}
+        )
+    assert first["Location"] == again["Location"] == "/store/alpha/auth/signup/sent/"
+    # Not "log in" (the account cannot yet): the confirmation link, again.
+    assert [m.subject for m in mailoutbox] == ["Confirm your account at Alpha Dispensary"] * 2
+    link = re.search(r"https?://testserver(\S+)", mailoutbox[1].body).group(1)
+    assert client.get(link).status_code == 302
+    with tenant_scope(tenant_a):
+        user = User.objects.get(email="new@example.com")
+    assert user.is_active and user.check_password("a-long-new-pass-91")
+
+
 def test_signup_form_errors_are_shown(client, tenant_a):
     response = client.post("/store/alpha/auth/signup/", {"email": "bad", "password1": "x", "password2": "y"})
     assert response.status_code == 200

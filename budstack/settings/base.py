@@ -185,6 +185,9 @@ TENANT_CACHE_TIMEOUT = env.int("TENANT_CACHE_TIMEOUT", default=300)
 # Seconds an anonymous storefront page stays in the full-page cache; 0 turns it off.
 # Publishing, menu, branding and theme changes invalidate it earlier.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Seconds a rendered page part ({% fragment %}: lists, bodies, header) is kept; it is keyed
+# by the tenant's content version, so publishing shows at once. 0 turns it off.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 
 # ---------------------------------------------------------------------------
 # Background work

@@ -16,6 +16,7 @@ WAGTAILADMIN_BASE_URL = env(
 )
 # Editors see their changes at once in `make run`.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0)
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=0)
 # Webhook receivers on this machine (a local tunnel, a test listener) are fine in dev.
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)
 # `make run` points the fake Dr. Green's relay at the inbound webhook with this secret.

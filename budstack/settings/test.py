@@ -36,6 +36,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Off, so tests see fresh pages; tests/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0
 
 # Each xdist worker (`make test` runs two) gets its own Redis databases, files and mail
 # directory, so one worker's flushes, Celery queues and files never touch the other's.

@@ -211,6 +211,7 @@ class CatalogPage(RoutablePageMixin, StorefrontPage):
         form = CatalogFilterForm(request.GET or None)
         products = form.apply(self.visible_products(request))
         page = Paginator(products, self.per_page).get_page(request.GET.get("page"))
+        vary = form.cache_vary()
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
@@ -220,6 +221,8 @@ class CatalogPage(RoutablePageMixin, StorefrontPage):
                 "page_obj": page,
                 "filter_form": form,
                 "query_string": query.urlencode(),
+                "catalog_vary": vary,
+                "catalog_uncached": vary is None,
             },
         )
 

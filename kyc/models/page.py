@@ -103,3 +103,17 @@ class ConsultationPage(RoutablePageMixin, StorefrontPage):
         from kyc import views
 
         return views.consultation_success(request, self)
+
+    @path("sent/")
+    def sent(self, request):
+        from kyc import views
+
+        return views.consultation_sent(request, self)
+
+    # Two segments, not accounts.make_token's "<uid>.<token>": Wagtail serves only
+    # paths of letters, digits, "-" and "_".
+    @path("confirm/<str:uid>/<str:secret>/")
+    def confirm(self, request, uid: str, secret: str):
+        from kyc import views
+
+        return views.consultation_confirm(request, self, f"{uid}.{secret}")

@@ -7,7 +7,7 @@ import json
 from django.db import models
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from sites.urls_helpers import tenant_absolute_url
 
@@ -70,6 +70,18 @@ class StorefrontPage(Page):
                 "lastmod": self.last_published_at or self.latest_revision_created_at,
             }
         ]
+
+    def get_view_restrictions(self):
+        # Asked on every page view (Wagtail's before-serve hook): most tenants have no
+        # private pages at all, and knowing that is cached per content version.
+        from pages.routing import has_view_restrictions
+        from sites.context import get_current_tenant
+
+        tenant = get_current_tenant()
+        ours = tenant is not None and self.path.startswith(tenant.site.root_page.path)
+        if ours and not has_view_restrictions(tenant):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def structured_data(self, request) -> dict | None:
         """JSON-LD for the page, or None."""

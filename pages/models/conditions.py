@@ -3,6 +3,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -10,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.routing import public
 
 from .base import StorefrontPage
 
@@ -27,7 +29,7 @@ class ConditionsIndexPage(StorefrontPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        conditions = ConditionPage.objects.child_of(self).live().public().order_by("title")
+        conditions = public(ConditionPage.objects.child_of(self).live()).order_by("title")
         query = request.GET.get("q", "").strip()[:100]
         if query:
             conditions = conditions.filter(
@@ -37,9 +39,13 @@ class ConditionsIndexPage(StorefrontPage):
             )
         context["query"] = query
         context["conditions"] = conditions
-        context["alphabet"] = [
-            (letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.title[:1].upper())
-        ]
+        # Lazy: read only when the {% fragment %} around the list is not cached.
+        context["alphabet"] = SimpleLazyObject(
+            lambda: [
+                (letter, list(items))
+                for letter, items in groupby(conditions, key=lambda c: c.title[:1].upper())
+            ]
+        )
         return context
 
 
@@ -91,10 +97,12 @@ class ConditionPage(StorefrontPage):
         context = super().get_context(request, *args, **kwargs)
         from commerce.catalog import products_for_request
 
-        related = self.related_products.values("pk")
-        context["related_products"] = products_for_request(request).filter(pk__in=related)
-        context["related_articles"] = (
-            ArticlePage.objects.live().public().filter(conditions=self).order_by("-date")[:3]
+        # Lazy: read only when the {% fragment %} around them is not cached.
+        context["related_products"] = SimpleLazyObject(
+            lambda: list(products_for_request(request).filter(pk__in=self.related_products.values("pk")))
+        )
+        context["related_articles"] = SimpleLazyObject(
+            lambda: list(public(ArticlePage.objects.live()).filter(conditions=self).order_by("-date")[:3])
         )
         context["disclaimer"] = StorefrontSettings.for_tenant(request.tenant).medical_disclaimer
         return context

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -8,6 +9,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 
 from pages.blocks import BodyBlock, TrustNoticeBlock
+from pages.routing import public
 
 from .base import StorefrontPage
 
@@ -76,17 +78,19 @@ class HomePage(StorefrontPage):
         from .wire import ArticlePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = (
-            ArticlePage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:3]
+        context["latest_articles"] = public(ArticlePage.objects.live().descendant_of(self)).order_by(
+            "-date", "-pk"
+        )[:3]
+        # Lazy: read only when the {% fragment %} around them is not cached.
+        tenant = getattr(request, "tenant", None)
+        context["featured_products"] = SimpleLazyObject(lambda: self.shown_products(tenant) if tenant else [])
+        context["featured_conditions"] = SimpleLazyObject(
+            lambda: [
+                item.condition
+                for item in self.featured_conditions.select_related("condition")
+                if item.condition.live
+            ]
         )
-        context["featured_products"] = (
-            self.shown_products(request.tenant) if getattr(request, "tenant", None) else []
-        )
-        context["featured_conditions"] = [
-            item.condition
-            for item in self.featured_conditions.select_related("condition")
-            if item.condition.live
-        ]
         return context
 
     def structured_data(self, request):

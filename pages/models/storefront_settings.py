@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -48,22 +47,18 @@ class StorefrontSettings(TenantScopedModel):
     def __str__(self) -> str:
         return f"Storefront settings of {self.tenant}"
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        cache.delete(self.cache_key(self.tenant_id))
-
-    @staticmethod
-    def cache_key(tenant_id: int) -> str:
-        return f"tenant:{tenant_id}:storefront-settings"
-
     @classmethod
     def for_tenant(cls, tenant) -> StorefrontSettings:
         """The tenant's settings (cached); defaults if none were saved yet."""
-        key = cls.cache_key(tenant.pk)
-        found = cache.get(key)
+        from pages.caching import tenant_key
+        from pages.versioned_cache import versioned_cache
+
+        # Under the content version, which saving settings bumps (pages.cache_signals).
+        key = tenant_key(tenant.pk, "storefront-settings")
+        found = versioned_cache.get(key)
         if found is None:
             found = cls.objects.filter(tenant=tenant).first() or cls(tenant=tenant)
-            cache.set(key, found, 300)
+            versioned_cache.set(key, found, 300)
         return found
 
 

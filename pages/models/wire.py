@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -20,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.routing import public
 from sites.models import TenantScopedModel
 from sites.urls_helpers import tenant_absolute_url
 
@@ -78,9 +80,7 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
 
     def articles(self):
         return (
-            ArticlePage.objects.child_of(self)
-            .live()
-            .public()
+            public(ArticlePage.objects.child_of(self).live())
             .select_related("category")
             .order_by("-date", "-pk")
         )
@@ -108,6 +108,11 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
 
     @path("feed/")
     def feed(self, request):
+        from themes.fragments import cached_response
+
+        return cached_response(request, "feed", [self.pk], lambda: self._feed(request))
+
+    def _feed(self, request) -> HttpResponse:
         tenant = request.tenant
         feed = Rss201rev2Feed(
             title=f"{tenant.name}: {self.title}",
@@ -177,7 +182,7 @@ class ArticlePage(StorefrontPage):
         return max(1, math.ceil(len(text.split()) / WORDS_PER_MINUTE))
 
     def related_articles(self):
-        siblings = ArticlePage.objects.live().public().sibling_of(self, inclusive=False)
+        siblings = public(ArticlePage.objects.live().sibling_of(self, inclusive=False))
         tag_ids = list(self.tagged_items.values_list("tag_id", flat=True))
         related = siblings.filter(
             models.Q(category=self.category_id) | models.Q(tagged_items__tag__in=tag_ids)
@@ -190,7 +195,8 @@ class ArticlePage(StorefrontPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        # Lazy: read only when the {% fragment %} around them is not cached.
+        context["related_articles"] = SimpleLazyObject(lambda: list(self.related_articles()))
         return context
 
     def structured_data(self, request):

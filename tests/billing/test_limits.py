@@ -75,6 +75,16 @@ def test_patient_signup_and_consultation_accounts_stop_at_the_limit(
         response.content.decode()
     )
     assert _users(tenant_a) == ["first@example.com", "owner@alpha.example"]
+    # The consultation's first step says the same, for a new address and a taken one
+    # alike (the limit is checked before the address is looked up).
+    from tests.kyc.conftest import step_posts
+
+    step_one = {**step_posts()[1], "password": "a sturdy passphrase 42"}
+    for email in ("second@example.com", "first@example.com"):
+        response = client.post("/store/alpha/consultation/step/1/", {**step_one, "email": email})
+        assert response.status_code == 400
+        assert "its Starter plan allows 1 patients" in response.content.decode()
+    assert _users(tenant_a) == ["first@example.com", "owner@alpha.example"]
 
 
 def test_orders_stop_at_the_monthly_limit_with_the_api_code(api, tenant_a, starter, on_plan, make_user):

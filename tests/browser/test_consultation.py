@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.core import mail
+
 import pytest
 from playwright.sync_api import expect
 
@@ -14,6 +16,7 @@ from kyc.models import ConsultationSubmission, PatientProfile
 from sites.context import tenant_scope
 
 pytestmark = pytest.mark.browser
+CONFIRM_LINK = re.compile(r"https?://\S+/consultation/confirm/[\w-]+/[\w-]+/")
 NO_QUESTIONS = (
     "psychosis",
     "pregnant_or_breastfeeding",
@@ -52,7 +55,7 @@ def test_new_patient_completes_the_consultation_and_sees_pending_with_kyc_link(
     page.get_by_role("link", name="Start the consultation").click()
     expect(page.get_by_text("Step 1 of 5")).to_be_visible()
 
-    # Step 1: details, and the account is created on the way
+    # Step 1: details, and the account is created on the way (to be confirmed by email)
     page.get_by_label("First name").fill("Ada")
     page.get_by_label("Last name").fill("Lovelace")
     page.get_by_label("Date of birth").fill("1980-12-10")
@@ -62,6 +65,18 @@ def test_new_patient_completes_the_consultation_and_sees_pending_with_kyc_link(
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label(re.compile(r"^Password")).fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Continue").click()
+
+    # Nobody is signed in by the step: the visitor is asked to confirm their address
+    expect(page).to_have_url(storefront.url(tenant, "consultation/sent/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    [email] = [message for message in mail.outbox if message.to == ["ada@example.com"]]
+    assert email.subject == "Confirm your email to continue your consultation at Healing Buds"
+    [link] = CONFIRM_LINK.findall(email.body)
+
+    # Following the emailed link signs them in where they left off
+    page.goto(link)
+    expect(page).to_have_url(storefront.url(tenant, "consultation/step/2/"))
+    expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
 
     # Step 2: address; going back keeps step 1's answers
     expect(page.get_by_text("Step 2 of 5")).to_be_visible()

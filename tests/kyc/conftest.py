@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+
+from django.core import mail
+from django.test import TestCase
 
 import pytest
 
@@ -117,13 +121,42 @@ def shop(tenant_a, connect):
     return tenant_a
 
 
+PASSWORD = "a sturdy passphrase 42"  # noqa: S105 - a test password
+CONFIRM_LINK = re.compile(r"https?://testserver(/\S+/consultation/confirm/[\w-]+/[\w-]+/)")
+
+
+def confirmation_path(email: str) -> str:
+    """The path of the last consultation confirmation link emailed to ``email``."""
+    links = [CONFIRM_LINK.search(m.body) for m in mail.outbox if m.to == [email]]
+    links = [link.group(1) for link in links if link]
+    assert links, f"no confirmation link was emailed to {email}"
+    return links[-1]
+
+
+def start(client, base: str, data: dict, *, email: str = "ana@example.com") -> str:
+    """Post step 1 as a visitor and confirm the address from the email: the client is then
+    signed in at step 2. Returns the confirmation link's path.
+
+    The step's mail is sent on commit; it is captured here (and, for a caller capturing
+    on-commit callbacks too, sent again at its end) so the link can be followed at once.
+    """
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"{base}step/1/", {**data, "email": email, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == f"{base}sent/", response.content[:3000]
+    link = confirmation_path(email)
+    confirmed = client.get(link)
+    assert confirmed.status_code == 302 and confirmed["Location"] == f"{base}step/2/"
+    return link
+
+
 def walk(client, base: str, posts: dict[int, dict], *, until: int = 5, email: str | None = "ana@example.com"):
-    """Post steps 1..until; step 1 creates the account when ``email`` is given."""
+    """Post steps 1..until; step 1 creates the account when ``email`` is given, and its
+    emailed link is followed (it signs the patient in) before step 2."""
     response = None
     for step in range(1, until + 1):
-        data = dict(posts[step])
         if step == 1 and email:
-            data.update(email=email, password="a sturdy passphrase 42")
-        response = client.post(f"{base}step/{step}/", data)
+            start(client, base, posts[1], email=email)
+            continue
+        response = client.post(f"{base}step/{step}/", posts[step])
         assert response.status_code == 302, (step, response.content.decode()[:3000])
     return response

@@ -2,7 +2,8 @@
 
 The consultation's first step creates the patient's account, so it is an enumeration
 oracle unless an existing address is answered like a fresh one (same status, redirect,
-body and cookies) while its owner is told by email. Timing is compared with a hasher
+body and cookies) while its owner is told by email; and since signing the new patient in
+would show on the very next request, nobody is signed in until the emailed link is used. Timing is compared with a hasher
 that sleeps: the real Argon2 costs ~0.1-0.6 s here, and a sleep measures "did this
 answer hash a password" without depending on how busy the machine is.
 """
@@ -22,7 +23,7 @@ from kyc.models import ConsultationDraft, PatientProfile
 from sites.context import tenant_scope
 from sites.models import User
 from tests.conftest import PASSWORD
-from tests.kyc.conftest import step_posts
+from tests.kyc.conftest import confirmation_path, step_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +48,19 @@ def _comparable(response) -> tuple:
     return response.status_code, response.get("Location"), sorted(response.cookies), body
 
 
+def _headers(response) -> dict:
+    """The headers, minus those that differ on every answer (CSP nonce, request id)."""
+    return {k: v for k, v in response.headers.items() if k not in ("Content-Security-Policy", "X-Request-ID")}
+
+
 NEW_PASSWORD = "a sturdy passphrase 42"  # noqa: S105 - a test password
 
 
 def _start(client: Client, email: str, password: str = NEW_PASSWORD):
     return client.post(f"{CONSULTATION}step/1/", {**step_posts()[1], "email": email, "password": password})
+
+
+FOLLOW_UPS = (f"{CONSULTATION}step/2/", "/store/alpha/account/", CONSULTATION, f"{CONSULTATION}sent/")
 
 
 def test_consultation_step_one_answers_an_existing_address_like_a_new_one(
@@ -61,25 +70,51 @@ def test_consultation_step_one_answers_an_existing_address_like_a_new_one(
     with tenant_scope(tenant_a):
         PatientProfile.objects.get_or_create(user=owner, tenant=tenant_a)
     mailoutbox.clear()
+    fresh_client, taken_client = Client(), Client()
     with django_capture_on_commit_callbacks(execute=True):
-        fresh = _start(Client(), "fresh@example.com")
-        taken = _start(Client(), "Owner@Example.com")
+        fresh = _start(fresh_client, "fresh@example.com")
+        taken = _start(taken_client, "Owner@Example.com")
     assert fresh.status_code == taken.status_code == 302
-    assert fresh["Location"] == taken["Location"] == f"{CONSULTATION}step/2/"
+    assert fresh["Location"] == taken["Location"] == f"{CONSULTATION}sent/"
     assert _comparable(fresh) == _comparable(taken)
-    assert {"sessionid", "csrftoken"} <= set(taken.cookies)
+    assert _headers(fresh) == _headers(taken)
+    # Nobody is signed in by the step: not the owner, and not the new address either.
+    assert "sessionid" not in fresh.cookies and "sessionid" not in taken.cookies
 
-    # The owner, not the prober, learns of it, and is pointed to signing in.
-    assert [m.to for m in mailoutbox] == [["owner@example.com"]]
-    assert "tried to start a consultation" in mailoutbox[0].body
-    assert "/store/alpha/auth/login/?next=" in mailoutbox[0].body
+    # Every request the prober makes next is answered alike as well.
+    for path in FOLLOW_UPS:
+        after_fresh, after_taken = fresh_client.get(path), taken_client.get(path)
+        assert _comparable(after_fresh) == _comparable(after_taken), path
+    assert after_fresh.status_code == 200 and b"Check your inbox" in after_fresh.content
+
+    # Each address's owner, not the prober, hears of it: a link to confirm the new
+    # address, a pointer to logging in for the one that has an account.
+    assert sorted(m.to[0] for m in mailoutbox) == ["fresh@example.com", "owner@example.com"]
+    [told] = [m for m in mailoutbox if m.to == ["owner@example.com"]]
+    assert "tried to start a consultation" in told.body
+    assert "/store/alpha/auth/login/?next=" in told.body and "/confirm/" not in told.body
     with tenant_scope(tenant_a):
         # No second account, nothing stored against the owner, the owner's password kept.
         assert User.objects.filter(email="owner@example.com").count() == 1
         assert not ConsultationDraft.objects.filter(user=owner).exists()
         owner.refresh_from_db()
         assert owner.first_name == "Olga" and owner.check_password(PASSWORD)
-        assert User.objects.filter(email="fresh@example.com").exists()
+        created = User.objects.get(email="fresh@example.com")
+        assert not created.is_active
+
+    # The new address's link signs its owner in at step 2, step 1's answers kept.
+    link = confirmation_path("fresh@example.com")
+    confirmed = fresh_client.get(link)
+    assert confirmed.status_code == 302 and confirmed["Location"] == f"{CONSULTATION}step/2/"
+    step_two = fresh_client.get(f"{CONSULTATION}step/2/")
+    assert step_two.status_code == 200 and b"Step 2 of 5" in step_two.content
+    step_one = fresh_client.get(f"{CONSULTATION}step/1/").content.decode()
+    assert 'value="Silva"' in step_one and 'value="1985-04-12"' in step_one
+    assert fresh_client.get("/store/alpha/account/").status_code == 200
+    # The link works once.
+    again = Client().get(link)
+    assert again.status_code == 400 and b"This link no longer works" in again.content
+    assert taken_client.get("/store/alpha/account/").status_code == 302
 
 
 def test_the_prober_is_not_signed_in_as_the_owner(tenant_a, make_user):

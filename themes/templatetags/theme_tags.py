@@ -10,10 +10,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from themes.context import active_theme
+from themes.fragments import do_fragment
 from themes.manifest import TOKEN_NAME_RE, TOKEN_VALUE_RE
 from themes.registry import DEFAULT_THEME, default_theme_dir, read_theme_dir
 
 register = template.Library()
+register.tag("fragment", do_fragment)
 
 
 @lru_cache(maxsize=1)
