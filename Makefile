@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 DRGREEN_FAKE_PORT ?= 8765
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install migrate demo clean-var bench bench-search audit
+.PHONY: run test lint format install migrate demo clean-var bench bench-scale bench-search audit
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ format: $(STAMP)
 ## dataset (BENCH_TENANTS, BENCH_PRODUCTS, BENCH_ARTICLES) and wrk; prints the table.
 bench: $(STAMP)
 	PYTHON=$(BIN)/python bench/run.sh
+
+## bench-scale: catalog, catalog filtered, search and API p95 at 50 tenants, then the same
+## database grown to 500 (BENCH_SCALE_TENANTS) and measured again; prints both and the ratio.
+bench-scale: $(STAMP)
+	PYTHON=$(BIN)/python bench/run.sh --scale
 
 ## bench-search: storefront search latency (median, p95) on 100 tenants, 100,000 products and
 ## 20,000 pages on throwaway PostgreSQL; `make bench-search ARGS=--small` for a quick run.

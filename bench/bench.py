@@ -8,18 +8,22 @@ writes it to var/bench/results.md (+ results.json).
 
 from __future__ import annotations
 
+import http.client
 import json
+import math
 import os
 import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = os.environ.get("PYTHON", sys.executable)
@@ -29,6 +33,10 @@ ARTICLES = int(os.environ.get("BENCH_ARTICLES", "200"))
 DURATION = int(os.environ.get("BENCH_DURATION", "8"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# The checkout race: buyers (each one unit) for fewer units than buyers, over several rounds.
+CHECKOUT_BUYERS = int(os.environ.get("BENCH_CHECKOUT_BUYERS", "50"))
+CHECKOUT_STOCK = int(os.environ.get("BENCH_CHECKOUT_STOCK", "30"))
+CHECKOUT_ROUNDS = int(os.environ.get("BENCH_CHECKOUT_ROUNDS", "3"))
 DOMAIN = "budstack.bench"
 STORE = f"bench-{TENANTS // 2:03d}.{DOMAIN}"  # a tenant in the middle of the set
 OUT = ROOT / "var" / "bench"
@@ -51,6 +59,9 @@ PAGES = [
     ("sitemap", STORE, "/sitemap.xml"),
     ("api products", STORE, "/api/v1/products?page=2"),
 ]
+# `make bench-scale`: the targets whose cost could grow with the number of tenants.
+SCALE_TARGETS = ["catalog", "catalog filtered", "search", "api products"]
+SCALE_TENANTS = int(os.environ.get("BENCH_SCALE_TENANTS", str(TENANTS * 10)))
 CACHED = ["home", "about", "conditions index", "article", "wire index", "catalog", "search", "sitemap"]
 
 
@@ -206,6 +217,206 @@ def measure(server: Gunicorn, label: str, host: str, path: str) -> dict:
     return result
 
 
+ADDRESS = {
+    "name": "Bench Buyer",
+    "line1": "1 Bench Street",
+    "line2": "",
+    "city": "London",
+    "postcode": "N1 9GU",
+}
+CHECKOUT_LABEL = f"checkout ({CHECKOUT_BUYERS} concurrent)"
+
+
+def manage_json(*args: str, env: dict[str, str]) -> dict:
+    """Run a management command that prints one JSON document (its last line) on stdout."""
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def request(port: int, host: str, method: str, path: str, *, cookies: dict[str, str],
+            form: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:  # fmt: skip
+    """One HTTP request, redirects not followed (a placed order answers 302)."""
+    headers = {"Host": host, "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.msg, response.read()
+    finally:
+        connection.close()
+
+
+class Ledger:
+    """What the database says was sold: read as the tables' owner with the audited platform
+    bypass (as migrations do), independently of the application code under test."""
+
+    def __init__(self, database_url: str):
+        import psycopg
+
+        self.connection = psycopg.connect(database_url, autocommit=True)
+        self.connection.execute("SELECT set_config('app.bypass_rls', 'on', false)")
+
+    def stock(self, product_id: int) -> int:
+        return self.connection.execute(
+            "SELECT stock FROM commerce_product WHERE id = %s", [product_id]
+        ).fetchone()[0]
+
+    def last_order_id(self) -> int:
+        return self.connection.execute("SELECT coalesce(max(id), 0) FROM commerce_order").fetchone()[0]
+
+    def sold_since(self, product_id: int, after_order_id: int) -> tuple[int, int]:
+        """(orders, units) of ``product_id`` in orders created after ``after_order_id``."""
+        row = self.connection.execute(
+            "SELECT count(DISTINCT o.id), coalesce(sum(l.quantity), 0) FROM commerce_order o "
+            "JOIN commerce_orderline l ON l.order_id = o.id WHERE o.id > %s AND l.product_id = %s",
+            [after_order_id, product_id],
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _outcome(status: int, headers: http.client.HTTPMessage, body: bytes) -> str:
+    if status == 302 and "/checkout/done/" in headers.get("Location", ""):
+        return "completed"
+    # The checkout page again, with the reason, is the answer a refused buyer must see.
+    if status == 409 and b"Insufficient stock" in body:
+        return "refused"
+    return f"error {status}"
+
+
+def checkout_round(server: Gunicorn, owner_env: dict[str, str], ledger: Ledger, number: int) -> dict:
+    """Reset stock and carts, open each buyer's checkout page, then fire every "Place order" at once."""
+    race = manage_json("prepare_bench_checkout", f"--tenant={STORE.split('.')[0]}", f"--buyers={CHECKOUT_BUYERS}",
+                       f"--stock={CHECKOUT_STOCK}", env=owner_env)  # fmt: skip
+    product_id, stock = race["product_id"], race["stock"]
+    forms: list[tuple[dict[str, str], dict[str, str]]] = []
+    for index, buyer in enumerate(race["buyers"]):
+        cookies = {race["session_cookie"]: buyer["session"]}
+        # The page the patient has open before "Place order"; it also hands out the CSRF cookie.
+        status, headers, body = request(server.port, STORE, "GET", "/checkout/", cookies=cookies)
+        token = re.search(rf"{race['csrf_cookie']}=([A-Za-z0-9]+)", headers.get("Set-Cookie", ""))
+        if status != 200 or token is None or b"Bench Last Batch" not in body:
+            raise SystemExit(
+                f"bench: buyer {buyer['email']} does not see a checkout with the product ({status})"
+            )
+        cookies[race["csrf_cookie"]] = token.group(1)
+        form = {**ADDRESS, "country": "GB", "step": "place", "csrfmiddlewaretoken": token.group(1),
+                "idempotency_key": f"bench-round-{number}-buyer-{index}-{time.time_ns()}"}  # fmt: skip
+        forms.append((cookies, form))
+    last_order = ledger.last_order_id()
+
+    barrier = threading.Barrier(len(forms) + 1)
+    samples: list[dict] = [{} for _ in forms]
+
+    def buy(index: int, cookies: dict[str, str], form: dict[str, str]) -> None:
+        barrier.wait(timeout=60)
+        started = time.perf_counter()
+        try:
+            status, headers, body = request(
+                server.port, STORE, "POST", "/checkout/", cookies=cookies, form=form
+            )
+            outcome, queries = _outcome(status, headers, body), int(headers.get("X-SQL-Queries", "-1"))
+        except OSError as error:  # a reset or timed-out connection is an error, not a crash
+            outcome, queries = f"error {type(error).__name__}", -1
+        samples[index] = {
+            "ms": 1000 * (time.perf_counter() - started),
+            "outcome": outcome,
+            "queries": queries,
+        }
+
+    threads = [threading.Thread(target=buy, args=(i, *pair)) for i, pair in enumerate(forms)]
+    for thread in threads:
+        thread.start()
+    cpu_before = server.cpu_seconds()
+    barrier.wait(timeout=60)
+    fired = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=120)
+    wall = time.perf_counter() - fired
+    cpu = server.cpu_seconds() - cpu_before
+
+    remaining = ledger.stock(product_id)
+    orders, units = ledger.sold_since(product_id, last_order)
+    completed = sum(1 for s in samples if s["outcome"] == "completed")
+    refused = sum(1 for s in samples if s["outcome"] == "refused")
+    result = {
+        "round": number, "stock": stock, "remaining": remaining, "orders": orders, "units": units,
+        "completed": completed, "refused": refused, "errors": len(samples) - completed - refused,
+        # Sold more than there was, or stock that moved by other than what was sold.
+        "oversold": units > stock or remaining < 0 or stock - remaining != units,
+        # Every buyer told "ordered" has exactly one order (one unit each), and no one else has.
+        "agrees": orders == units == completed, "wall_s": wall, "cpu_s": cpu, "samples": samples,
+    }  # fmt: skip
+    name = f"round {number}" if number else "warm-up round"
+    print(f"  {CHECKOUT_LABEL} {name}: {completed} ordered, {refused} refused, "
+          f"{result['errors']} errors, stock {stock} -> {remaining}, {orders} orders in the database, "
+          f"{wall * 1000:.0f} ms for all", file=sys.stderr)  # fmt: skip
+    return result
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (wrk's convention)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+
+
+def measure_checkout(server: Gunicorn, owner_env: dict[str, str]) -> dict:
+    ledger = Ledger(os.environ["DATABASE_URL"])
+    sampler = RssSampler(server)
+    sampler.start()
+    try:
+        # Round 0 warms each worker's order path (imports, the broker connection the
+        # confirmation email is queued on): checked like the others but not in the figures,
+        # as the wrk targets get warm-up requests too.
+        warmup = checkout_round(server, owner_env, ledger, 0)
+        rounds = [checkout_round(server, owner_env, ledger, n) for n in range(1, CHECKOUT_ROUNDS + 1)]
+    finally:
+        sampler.running = False
+        sampler.join()
+        ledger.close()
+    samples = [s for r in rounds for s in r["samples"]]
+    latencies = [s["ms"] for s in samples]
+    completed_queries = [s["queries"] for s in samples if s["outcome"] == "completed"]
+    requests = len(samples)
+    return {
+        "label": CHECKOUT_LABEL, "path": "POST /checkout/", "checkout": True, "rounds": rounds,
+        "buyers": CHECKOUT_BUYERS, "stock": CHECKOUT_STOCK, "requests": requests,
+        "rps": requests / sum(r["wall_s"] for r in rounds),
+        "p50": percentile(latencies, 0.50) * 1000, "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000, "max": max(latencies) * 1000,
+        "completed": sum(r["completed"] for r in rounds), "refused": sum(r["refused"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
+        "oversold": any(r["oversold"] for r in [warmup, *rounds]),
+        "agrees": all(r["agrees"] for r in [warmup, *rounds]),
+        "socket_errors": 0, "http_errors": sum(r["errors"] for r in rounds),
+        "queries": int(statistics.median(completed_queries)) if completed_queries else -1,
+        "cpu_ms": 1000 * sum(r["cpu_s"] for r in rounds) / requests, "rss_mb": sampler.peak,
+        "error_outcomes": sorted({s["outcome"] for s in samples} - {"completed", "refused"}),
+        "warmup": {key: value for key, value in warmup.items() if key != "samples"},
+    }  # fmt: skip
+
+
+def checkout_table(result: dict) -> str:
+    r = result
+    return "\n".join([
+        "| target | rounds × buyers | stock per round | p50 ms | p95 ms | p99 ms | max ms | completed "
+        "| refused (409) | errors | oversold | orders = answers |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        f"| {r['label']} | {len(r['rounds'])} × {r['buyers']} | {r['stock']} | {r['p50'] / 1000:.1f} | "
+        f"{r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} | {r['max'] / 1000:.1f} | {r['completed']} | "
+        f"{r['refused']} | {r['errors']} | {'YES' if r['oversold'] else 'no'} | "
+        f"{'yes' if r['agrees'] else 'NO'} |",
+    ])  # fmt: skip
+
+
 def table(results: list[dict], minimal_rps: float) -> str:
     lines = [
         "| target | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | worker CPU ms/req "
@@ -217,10 +428,15 @@ def table(results: list[dict], minimal_rps: float) -> str:
             lines.append(f"| {r['label']} | – | – | – | – | – | – | – | – | {r['skipped']} |")
             continue
         errors = r["socket_errors"] + r["http_errors"]
+        if r.get("checkout"):
+            note = (f"max {r['max'] / 1000:.0f} ms; {r['completed']} ordered, {r['refused']} refused; "
+                    f"oversold: {'YES' if r['oversold'] else 'no'}")  # fmt: skip
+        else:
+            note = f"{r['rps'] / minimal_rps:.2f}"
         lines.append(
             f"| {r['label']} | {r['rps']:.1f} | {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | "
             f"{r['p99'] / 1000:.1f} | {errors} | {r['queries']} | {r['cpu_ms']:.1f} | {r['rss_mb']:.0f} | "
-            f"{r['rps'] / minimal_rps:.2f} |"
+            f"{note} |"
         )
     return "\n".join(lines)
 
@@ -262,12 +478,22 @@ def main() -> int:
                     fetch(server.port, host, path)
                 name = label if phase == "uncached" else f"{label} (cached)"
                 results.append(measure(server, name, host, path))
+            if phase == "uncached" and CHECKOUT_ROUNDS > 0:
+                print(f"bench: {CHECKOUT_LABEL}, {CHECKOUT_ROUNDS} rounds", file=sys.stderr)
+                results.append(measure_checkout(server, owner))
             rss_trend.append(max(r.get("rss_mb", 0) for r in results[-3:]))
         finally:
             server.stop()
 
     minimal_rps = next(r["rps"] for r in results if r["label"].startswith("minimal"))
     report = table(results, minimal_rps)
+    checkout = next((r for r in results if r.get("checkout")), None)
+    if checkout:
+        report += "\n\n" + checkout_table(checkout)
+        if checkout["oversold"] or not checkout["agrees"] or checkout["errors"]:
+            print(
+                f"bench: WARNING: checkout failed its checks: {checkout['error_outcomes']}", file=sys.stderr
+            )
     static = next(r for r in results if r["label"].startswith("static"))
     summary = (
         f"\nDataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles; wrk -t2 -c{CONNECTIONS} "
@@ -277,11 +503,100 @@ def main() -> int:
         f"Worker RSS at the minimal view {rss_trend[0]:.0f} MB, end of run {rss_trend[-1]:.0f} MB.\n"
         f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.\n"
     )
+    if checkout:
+        summary += (
+            f'Checkout: the storefront\'s "Place order" (POST /checkout/, session + CSRF) by {CHECKOUT_BUYERS} '
+            f"signed-in KYC-verified patients at once, one unit each of a product with {CHECKOUT_STOCK} in "
+            f"stock; {CHECKOUT_ROUNDS} rounds after a warm-up round (stock and carts reset between them); "
+            "orders, units and stock checked in the database after each round.\n"
+        )
     print(report + "\n" + summary)
     (OUT / "results.md").write_text(report + "\n" + summary)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     return 0
 
 
+def generate(tenants: int, env: dict[str, str]) -> float:
+    """Grow the dataset to ``tenants`` (only missing tenants are added); seconds taken."""
+    started = time.monotonic()
+    manage("generate_bench_data", f"--tenants={tenants}", f"--products={PRODUCTS}", f"--articles={ARTICLES}",
+           env=env, quiet=True)  # fmt: skip
+    # What autovacuum does in a live database: planner statistics for the grown tables.
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("ANALYZE")
+    return time.monotonic() - started
+
+
+def measure_scale_targets(tenants: int) -> list[dict]:
+    server = Gunicorn(env_for(os.environ["APP_DATABASE_URL"], 0))
+    try:
+        results = []
+        for label, host, path in (page for page in PAGES if page[0] in SCALE_TARGETS):
+            for _ in range(2):
+                fetch(server.port, host, path)
+            results.append(measure(server, label, host, path))
+            results[-1]["tenants"] = tenants
+        return results
+    finally:
+        server.stop()
+
+
+def scale_table(small: list[dict], large: list[dict]) -> str:
+    lines = [
+        f"| target | p95 ms at {TENANTS} tenants | p95 ms at {SCALE_TENANTS} tenants | ratio (target ≤ 1.5) "
+        f"| req/s at {TENANTS} | req/s at {SCALE_TENANTS} | worker CPU ms/req at {TENANTS} | at {SCALE_TENANTS} "
+        f"| SQL/req at {TENANTS} | at {SCALE_TENANTS} |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for a, b in zip(small, large, strict=True):
+        lines.append(
+            f"| {a['label']} | {a['p95'] / 1000:.1f} | {b['p95'] / 1000:.1f} | {b['p95'] / a['p95']:.2f} | "
+            f"{a['rps']:.1f} | {b['rps']:.1f} | {a['cpu_ms']:.1f} | {b['cpu_ms']:.1f} | {a['queries']} | "
+            f"{b['queries']} |"
+        )
+    return "\n".join(lines)
+
+
+def scale_main() -> int:
+    """`make bench-scale`: catalog, search and API at TENANTS, then the same database grown to
+    SCALE_TENANTS (the generator adds only the missing tenants), measured again on the same
+    tenant with the same wrk settings."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "manage.log").write_text("")
+    started = time.monotonic()
+    owner = env_for(os.environ["DATABASE_URL"], 0)
+    print("bench-scale: migrating", file=sys.stderr)
+    manage("migrate", "--noinput", "--skip-checks", env=owner, quiet=True)
+    manage("collectstatic", "--noinput", "-v0", env=owner, quiet=True)
+    print(
+        f"bench-scale: dataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles", file=sys.stderr
+    )
+    small_setup = generate(TENANTS, owner)
+    load_before_small = os.getloadavg()[0]
+    small = measure_scale_targets(TENANTS)
+    print(f"bench-scale: growing to {SCALE_TENANTS} tenants", file=sys.stderr)
+    growth = generate(SCALE_TENANTS, owner)
+    load_after_growth = os.getloadavg()[0]
+    large = measure_scale_targets(SCALE_TENANTS)
+    report = scale_table(small, large)
+    summary = (
+        f"\nSame tenant ({STORE}) and wrk -t2 -c{CONNECTIONS} -d{DURATION}s per target, gunicorn {WORKERS} sync "
+        f"workers, production settings, page cache off; {PRODUCTS} products and {ARTICLES} articles per tenant. "
+        f"Generating {TENANTS} tenants took {small_setup:.0f}s, growing to {SCALE_TENANTS} {growth:.0f}s "
+        f"({growth / max(SCALE_TENANTS - TENANTS, 1):.2f}s per added tenant); total {time.monotonic() - started:.0f}s.\n"
+        f"Load average before measuring {TENANTS} tenants {load_before_small:.1f}, after the growth "
+        f"{load_after_growth:.1f}, at the end {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs.\n"
+    )
+    print(report + "\n" + summary)
+    (OUT / "scale.md").write_text(report + "\n" + summary)
+    (OUT / "scale.json").write_text(
+        json.dumps({"small": small, "large": large, "growth_s": growth}, indent=2)
+    )
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(scale_main() if "--scale" in sys.argv[1:] else main())

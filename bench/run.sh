@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh — `make bench`: the storefront under gunicorn with production settings on
 # throwaway PostgreSQL and Redis (scripts/with-services.sh), loaded with wrk.
+# `bench/run.sh --scale` (make bench-scale): catalog, search and API at BENCH_TENANTS, then grown
+# to BENCH_SCALE_TENANTS (default 10x). BENCH_CHECKOUT_BUYERS, _STOCK, _ROUNDS: the checkout race.
 # Knobs: BENCH_TENANTS BENCH_PRODUCTS BENCH_ARTICLES (dataset), BENCH_DURATION (seconds per
 # target), BENCH_CONNECTIONS, BENCH_WORKERS (gunicorn), PYTHON.
 set -euo pipefail

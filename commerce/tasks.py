@@ -45,6 +45,23 @@ def mirror_order(tenant, order_id: int) -> str:
     return mirror(tenant, order_id).supplier_state
 
 
+@tenant_task(name="commerce.send_order_confirmation", queue="default")
+def send_order_confirmation(tenant, order_id: int) -> None:
+    """The patient's order confirmation (queued by ``commerce.orders`` once the order commits)."""
+    from commerce.models import Order
+    from integrations.email import send_tenant_email
+
+    try:
+        order = Order.objects.prefetch_related("lines").get(pk=order_id)
+        send_tenant_email(
+            tenant, "order_confirmation", order.email, {"order": order, "lines": list(order.lines.all())}
+        )
+    except Exception:
+        # The order stands; in eager mode (development) a mail outage must not turn the
+        # checkout into an error page.
+        logger.exception("order confirmation email for order %s failed", order_id)
+
+
 @tenant_task(name="commerce.poll_supplier_orders_tenant", queue="default")
 def poll_supplier_orders_tenant(tenant) -> dict:
     from commerce.supplier import poll_open_orders
