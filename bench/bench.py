@@ -2,7 +2,8 @@
 
 Migrates, generates the dataset (idempotent), collects static files, starts gunicorn with
 production settings on loopback, then runs wrk against every target twice: with the page
-cache off (uncached rendering) and on (cached anonymous pages). Prints one table and
+cache off (uncached rendering, page fragments warm), with the fragment cache off as well
+for the main page types (cold rendering), and with the page cache on (cached anonymous pages). Prints one table and
 writes it to var/bench/results.md (+ results.json).
 """
 
@@ -63,9 +64,11 @@ PAGES = [
 SCALE_TARGETS = ["catalog", "catalog filtered", "search", "api products"]
 SCALE_TENANTS = int(os.environ.get("BENCH_SCALE_TENANTS", str(TENANTS * 10)))
 CACHED = ["home", "about", "conditions index", "article", "wire index", "catalog", "search", "sitemap"]
+# Rendered with the fragment cache off too: every part of the page built on every request.
+COLD = ["home", "conditions index", "condition", "wire index", "article", "catalog", "search"]
 
 
-def env_for(database_url: str, page_cache: int) -> dict[str, str]:
+def env_for(database_url: str, page_cache: int, fragments: int = 300) -> dict[str, str]:
     from cryptography.fernet import Fernet
 
     env = dict(os.environ)
@@ -82,6 +85,7 @@ def env_for(database_url: str, page_cache: int) -> dict[str, str]:
         STATIC_ROOT=str(OUT / "static"),
         MEDIA_ROOT=str(OUT / "media"),
         PAGE_CACHE_SECONDS=str(page_cache),
+        FRAGMENT_CACHE_SECONDS=str(fragments),
         BUDSTACK_BENCH="1",
         LOG_LEVEL="WARNING",
         # wrk is one address: at the production rates most of its API requests would be
@@ -457,9 +461,11 @@ def main() -> int:
 
     results: list[dict] = []
     rss_trend: list[float] = []
-    for phase, page_cache in (("uncached", 0), ("cached", 300)):
-        print(f"bench: gunicorn ({WORKERS} sync workers), page cache {phase}", file=sys.stderr)
-        server = Gunicorn(env_for(os.environ["APP_DATABASE_URL"], page_cache))
+    # uncached: no full-page cache, fragments on (production when the page cache misses, e.g.
+    # signed-in visitors); cold: fragments off as well; cached: the full-page cache on.
+    for phase, page_cache, fragments in (("uncached", 0, 300), ("cold", 0, 0), ("cached", 300, 300)):
+        print(f"bench: gunicorn ({WORKERS} sync workers), {phase}", file=sys.stderr)
+        server = Gunicorn(env_for(os.environ["APP_DATABASE_URL"], page_cache, fragments))
         try:
             if phase == "uncached":
                 _, _, home = fetch(server.port, STORE, "/")
@@ -472,11 +478,11 @@ def main() -> int:
                 rss_trend.append(results[-1]["rss_mb"])
                 targets = PAGES
             else:
-                targets = [page for page in PAGES if page[0] in CACHED]
+                targets = [page for page in PAGES if page[0] in (COLD if phase == "cold" else CACHED)]
             for label, host, path in targets:
                 for _ in range(2):  # warm this worker's caches and the page cache
                     fetch(server.port, host, path)
-                name = label if phase == "uncached" else f"{label} (cached)"
+                name = label if phase == "uncached" else f"{label} ({phase})"
                 results.append(measure(server, name, host, path))
             if phase == "uncached" and CHECKOUT_ROUNDS > 0:
                 print(f"bench: {CHECKOUT_LABEL}, {CHECKOUT_ROUNDS} rounds", file=sys.stderr)

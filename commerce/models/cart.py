@@ -10,6 +10,10 @@ from sites.models import TenantScopedModel
 
 
 class CartItem(TenantScopedModel):
+    # Records, not content: no page or snippet links to them, so Wagtail's reference index
+    # (a look-up and two savepoint blocks on every save) has nothing to learn from them.
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_items")
     product = models.ForeignKey("commerce.Product", on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])

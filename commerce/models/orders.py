@@ -35,6 +35,10 @@ class SupplierState(models.TextChoices):
 
 
 class Order(TenantScopedModel):
+    # Records, not content: no page or snippet links to them, so Wagtail's reference index
+    # (a look-up and two savepoint blocks on every save) has nothing to learn from them.
+    wagtail_reference_index_ignore = True
+
     reference = models.CharField(max_length=20, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="orders", editable=False
@@ -91,6 +95,8 @@ class Order(TenantScopedModel):
 
 
 class OrderLine(TenantScopedModel):
+    wagtail_reference_index_ignore = True  # a record, not content: see above
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
         "commerce.Product", null=True, on_delete=models.SET_NULL, related_name="order_lines"
@@ -118,6 +124,8 @@ class OrderLine(TenantScopedModel):
 
 class OrderEvent(TenantScopedModel):
     """One step of an order's timeline: who moved it from what to what, and when."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: see above
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=16, blank=True)

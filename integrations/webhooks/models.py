@@ -51,6 +51,10 @@ class WebhookEndpoint(TenantScopedModel):
 class WebhookDelivery(TenantScopedModel):
     """One event for one endpoint; retried until it succeeds or the schedule runs out."""
 
+    # Records, not content: no page or snippet links to them, so Wagtail's reference index
+    # (a look-up and two savepoint blocks on every save) has nothing to learn from them.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SUCCEEDED = "succeeded", "Succeeded"
@@ -81,6 +85,8 @@ class WebhookDelivery(TenantScopedModel):
 
 class WebhookAttempt(TenantScopedModel):
     """One HTTP try of a delivery, kept for the delivery log."""
+
+    wagtail_reference_index_ignore = True  # a record, not content: see above
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveIntegerField()

@@ -18,6 +18,10 @@ class AuditLogEntry(TenantScopedModel):
     must still stand without undoing it.
     """
 
+    # Records, not content: no page or snippet links to them, so Wagtail's reference index
+    # (a look-up and two savepoint blocks on every save) has nothing to learn from them.
+    wagtail_reference_index_ignore = True
+
     # Empty for platform actions (super admin logins, tenant lifecycle); row-level security
     # shows those rows only under the platform bypass.
     tenant = models.ForeignKey(
