@@ -1,10 +1,11 @@
 """The benchmark driver `make bench` runs inside scripts/with-services.sh.
 
 Migrates, generates the dataset (idempotent), collects static files, starts gunicorn with
-production settings on loopback, then runs wrk against every target twice: with the page
-cache off (uncached rendering, page fragments warm), with the fragment cache off as well
-for the main page types (cold rendering), and with the page cache on (cached anonymous pages). Prints one table and
-writes it to var/bench/results.md (+ results.json).
+production settings on loopback, then runs wrk against the targets in three phases: the
+page cache off (uncached rendering, page fragments warm; then the checkout race), the
+fragment cache off as well for the main page types (cold rendering), and the page cache
+on (cached anonymous pages). Prints one table and writes it to var/bench/results.md
+(+ results.json).
 """
 
 from __future__ import annotations
