@@ -202,6 +202,9 @@ def run_search(request: HttpRequest, query: str, kind: str = "", page_number: st
                 fragment_delimiter=" … ",
             )
         )
+    # The vector (and, where PostgreSQL writes the snippet, the body) stay in the database:
+    # a page of hits would otherwise carry every document's whole text and lexemes.
+    matching = matching.defer("vector", "body") if is_postgres() else matching.defer("vector")
     paginator = Paginator(matching.order_by("-rank", "title", "pk"), PER_PAGE)
     paginator.__dict__["count"] = results.total  # known from the type counts: saves a COUNT
     results.page = paginator.get_page(page_number)
