@@ -59,6 +59,10 @@ def worker(tmp_path):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
     }
+    # This test's queue starts empty: a task another test of this xdist worker left behind
+    # (a retry scheduled when its worker stopped, a task restored after a killed worker)
+    # would otherwise run first on this solo worker and eat into the waits below.
+    celery_app.control.purge()
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
