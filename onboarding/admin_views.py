@@ -18,7 +18,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from onboarding import services
-from onboarding.models import TenantApplication
+from onboarding.models import APPLICATION_FIELDS, TenantApplication
 from sites.admin_scoping import is_unrestricted
 
 URL_NAMESPACE = "onboarding_applications"
@@ -102,15 +102,7 @@ class ApplicationViewSet(ModelViewSet):
     list_filter = ["status"]
     search_fields = ["business_name", "slug", "contact_email"]
     inspect_view_fields = [
-        "business_name",
-        "slug",
-        "country_code",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "licence_number",
-        "plan",
-        "theme",
+        *APPLICATION_FIELDS,
         "status",
         "submitted_at",
         "decided_at",

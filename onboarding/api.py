@@ -10,7 +10,7 @@ from budstack.api.base import BaseAPIView
 from budstack.api.errors import Conflict
 from budstack.api.throttling import CallerThrottle, WindowThrottle
 from onboarding.forms import offered_themes, public_plans
-from onboarding.models import TenantApplication
+from onboarding.models import APPLICATION_FIELDS, TenantApplication
 from onboarding.services import ApplicationError, slug_problem, submit_application
 
 
@@ -42,20 +42,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TenantApplication
-        fields = [
-            "id",
-            "status",
-            "submitted_at",
-            "business_name",
-            "slug",
-            "country_code",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "licence_number",
-            "plan",
-            "theme",
-        ]
+        fields = ["id", "status", "submitted_at", *APPLICATION_FIELDS]
         read_only_fields = ["id", "status", "submitted_at"]
 
     def get_validators(self) -> list:

@@ -8,23 +8,11 @@ from django.db.models import QuerySet
 import pycountry
 
 from billing.models import Plan
-from onboarding.models import TenantApplication
+from onboarding.models import APPLICATION_FIELDS, TenantApplication
 from onboarding.services import slug_problem
 from pages.contact import add_spam_fields
 from themes.installer import latest
 from themes.models import Theme
-
-APPLICATION_FIELDS = [
-    "business_name",
-    "slug",
-    "country_code",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "licence_number",
-    "plan",
-    "theme",
-]
 
 
 def public_plans() -> QuerySet[Plan]:

@@ -7,6 +7,19 @@ from django.db import models
 
 from sites.validators import validate_country_code, validate_tenant_slug
 
+# What an applicant fills in: the public form, the API and the admin's review show these.
+APPLICATION_FIELDS = [
+    "business_name",
+    "slug",
+    "country_code",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "licence_number",
+    "plan",
+    "theme",
+]
+
 
 class TenantApplication(models.Model):
     """One application from the public form or ``POST /api/v1/onboarding``.
