@@ -21,7 +21,6 @@ from pages.versioned_cache import versioned_cache
 
 MENU_SECONDS = 60 * 60
 BRANDING_SECONDS = 60 * 60
-_NONE = "none"
 
 
 # Looked up several times per page (page cache, branding, menu, routing): read once per
@@ -89,12 +88,11 @@ def branding_for(tenant):
     """The tenant's Branding (or None), cached until the content version changes."""
     from sites.models import Branding
 
-    key = tenant_key(tenant.pk, "branding")
-    found = versioned_cache.get(key)
-    if found is None:
-        found = Branding.objects.filter(tenant=tenant).first() or _NONE
-        versioned_cache.set(key, found, BRANDING_SECONDS)
-    return None if found == _NONE else found
+    return versioned_cache.get_or_set(
+        tenant_key(tenant.pk, "branding-record"),
+        Branding.objects.filter(tenant=tenant).first,
+        BRANDING_SECONDS,
+    )
 
 
 def menu_links_for(request: HttpRequest) -> list:
@@ -104,8 +102,4 @@ def menu_links_for(request: HttpRequest) -> list:
     from pages.navigation import menu_links
 
     key = tenant_key(request.tenant.pk, "menu", request.tenant_url_style, get_script_prefix())
-    links = versioned_cache.get(key)
-    if links is None:
-        links = menu_links(request)
-        versioned_cache.set(key, links, MENU_SECONDS)
-    return links
+    return versioned_cache.get_or_set(key, lambda: menu_links(request), MENU_SECONDS)

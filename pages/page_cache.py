@@ -44,8 +44,13 @@ STORED_HEADERS = (
 SKIP_EARLY = frozenset(PLATFORM_PREFIXES + HEADER_TENANT_PREFIXES)
 
 
-def page_cache_key(request: HttpRequest, tenant, style: str, gate_passed: bool) -> str:
+def consent_state(request: HttpRequest) -> str:
+    """The visitor's cookie choice as one of a few values (a key part, never free text)."""
     consent = request.COOKIES.get(CONSENT_COOKIE, "")
+    return consent if consent in CONSENT_VALUES else "other"
+
+
+def page_cache_key(request: HttpRequest, tenant, style: str, gate_passed: bool) -> str:
     theme = f"{tenant.theme_id}@{getattr(tenant.theme, 'version', '')}"
     where = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(where.encode()).hexdigest()[:32]
@@ -55,7 +60,7 @@ def page_cache_key(request: HttpRequest, tenant, style: str, gate_passed: bool) 
         style,
         theme,
         "1" if gate_passed else "0",
-        consent if consent in CONSENT_VALUES else "other",
+        consent_state(request),
         digest,
     )
 

@@ -11,8 +11,6 @@ slugs a visitor made up), so the cache holds at most one entry per page of the t
 
 from __future__ import annotations
 
-import pickle
-
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -39,17 +37,15 @@ def route_for_request(request: HttpRequest, path: str) -> None:
     root = tenant.site.root_page
     components = [component for component in path.split("/") if component]
     # Longest known prefix first: /the-wire/ is known before any of its articles is.
-    keys = [_route_key(tenant.pk, components[:length]) for length in range(len(components), -1, -1)]
-    known = versioned_cache.get_many(keys)
-    start, consumed = None, 0
-    for length, key in zip(range(len(components), -1, -1), keys, strict=True):
-        if key in known:
-            start, consumed = known[key], length
-            break
-    if not isinstance(start, Page):  # nothing known (or an entry of another release)
-        page, consumed, start = root.specific, 0, None
-    else:
-        page = start
+    keys = {length: _route_key(tenant.pk, components[:length]) for length in range(len(components), -1, -1)}
+    known = versioned_cache.get_many(keys.values())
+    # (An entry that is not a page is one of another release: as good as none.)
+    consumed, page = next(
+        ((length, known[key]) for length, key in keys.items() if isinstance(known.get(key), Page)), (0, None)
+    )
+    walked_from_root = page is None
+    if walked_from_root:
+        page = root.specific
     try:
         result = page.route(request, components[consumed:])
     except Http404:
@@ -58,26 +54,28 @@ def route_for_request(request: HttpRequest, path: str) -> None:
     if result is not None:
         found = result[0]
         depth = found.depth - root.depth
-        if depth > consumed or start is None:
-            versioned_cache.set(_route_key(tenant.pk, components[:depth]), _detached(found), ROUTE_SECONDS)
+        if depth > consumed or walked_from_root:
+            _remember(_route_key(tenant.pk, components[:depth]), found)
 
 
-def _detached(page: Page) -> Page:
-    """A copy to cache without the parent the walk attached to it (Treebeard's cache)."""
-    copy = pickle.loads(pickle.dumps(page))  # noqa: S301 - our own object, just pickled
-    copy.__dict__.pop("_cached_parent_obj", None)
-    return copy
+def _remember(key: str, page: Page) -> None:
+    # Without the parent Treebeard cached on the page during the walk: it would be pickled
+    # along with it. The cache pickles on set, so the attribute can be put straight back.
+    parent = page.__dict__.pop("_cached_parent_obj", None)
+    try:
+        versioned_cache.set(key, page, ROUTE_SECONDS)
+    finally:
+        if parent is not None:
+            page._cached_parent_obj = parent
 
 
 def has_view_restrictions(tenant) -> bool:
     """Whether any page of the tenant's site is private (password, login or groups)."""
-    key = tenant_key(tenant.pk, "view-restrictions")
-    found = versioned_cache.get(key)
-    if found is None:
-        root = tenant.site.root_page
-        found = PageViewRestriction.objects.filter(page__path__startswith=root.path).exists()
-        versioned_cache.set(key, found, ROUTE_SECONDS)
-    return found
+    return versioned_cache.get_or_set(
+        tenant_key(tenant.pk, "view-restrictions"),
+        PageViewRestriction.objects.filter(page__path__startswith=tenant.site.root_page.path).exists,
+        ROUTE_SECONDS,
+    )
 
 
 def public(pages: QuerySet) -> QuerySet:

@@ -18,7 +18,7 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
@@ -79,6 +79,14 @@ class VersionedCache:
                 self._remember(key, value, LOCAL_SECONDS)
                 found[key] = value
         return found
+
+    def get_or_set(self, key: str, compute: Callable[[], Any], timeout: int) -> Any:
+        """The cached value, or ``compute()``'s, stored (``None`` is a value like any other)."""
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            self.set(key, value, timeout)
+        return value
 
     def set(self, key: str, value: Any, timeout: int) -> None:
         cache.set(key, value, timeout)

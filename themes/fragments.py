@@ -41,10 +41,7 @@ class FragmentNode(template.Node):
         ):
             return self.nodelist.render(context)
         key = fragment_key(request, str(self.name.resolve(context)), [v.resolve(context) for v in self.vary])
-        html = versioned_cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            versioned_cache.set(key, str(html), seconds)
+        html = versioned_cache.get_or_set(key, lambda: str(self.nodelist.render(context)), seconds)
         return mark_safe(html)  # noqa: S308 - our own rendered (and escaped) template output
 
 
@@ -54,18 +51,16 @@ def fragment_key(request, name: str, vary: list) -> str:
     they may see (a patient's country gates the catalog and product teasers) and whether
     they accepted embedded videos."""
     from commerce.catalog import shopper_country
-    from pages.page_cache import CONSENT_VALUES
-    from pages.views import CONSENT_COOKIE
+    from pages.page_cache import consent_state
 
     theme = active_theme()
-    consent = request.COOKIES.get(CONSENT_COOKIE, "")
     where = "|".join(
         [
             f"{getattr(theme, 'pk', '')}@{getattr(theme, 'version', '')}",
             str(request.tenant_url_style),
             request.get_host(),
             get_script_prefix(),
-            consent if consent in CONSENT_VALUES else "other",
+            consent_state(request),
             shopper_country(request),
             *map(str, vary),
         ]

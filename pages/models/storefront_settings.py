@@ -54,12 +54,11 @@ class StorefrontSettings(TenantScopedModel):
         from pages.versioned_cache import versioned_cache
 
         # Under the content version, which saving settings bumps (pages.cache_signals).
-        key = tenant_key(tenant.pk, "storefront-settings")
-        found = versioned_cache.get(key)
-        if found is None:
-            found = cls.objects.filter(tenant=tenant).first() or cls(tenant=tenant)
-            versioned_cache.set(key, found, 300)
-        return found
+        return versioned_cache.get_or_set(
+            tenant_key(tenant.pk, "storefront-settings"),
+            lambda: cls.objects.filter(tenant=tenant).first() or cls(tenant=tenant),
+            300,
+        )
 
 
 class NavigationMenu(TenantScopedModel, ClusterableModel):
