@@ -446,18 +446,24 @@ def table(results: list[dict], minimal_rps: float) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def prepare(command: str) -> dict[str, str]:
+    """What both commands start from: a fresh log, a migrated database, collected static files.
+    Returns the environment of the tables' owner."""
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "manage.log").write_text("")
-    started = time.monotonic()
     owner = env_for(os.environ["DATABASE_URL"], 0)
-    print("bench: migrating", file=sys.stderr)
+    print(f"{command}: migrating", file=sys.stderr)
     manage("migrate", "--noinput", "--skip-checks", env=owner, quiet=True)
-    print(f"bench: dataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles", file=sys.stderr)
-    manage("generate_bench_data", f"--tenants={TENANTS}", f"--products={PRODUCTS}", f"--articles={ARTICLES}",
-           env=owner, quiet=True)  # fmt: skip
-    print("bench: collecting static files", file=sys.stderr)
+    print(f"{command}: collecting static files", file=sys.stderr)
     manage("collectstatic", "--noinput", "-v0", env=owner, quiet=True)
+    return owner
+
+
+def main() -> int:
+    started = time.monotonic()
+    owner = prepare("bench")
+    print(f"bench: dataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles", file=sys.stderr)
+    generate(TENANTS, owner)
     setup = time.monotonic() - started
 
     results: list[dict] = []
@@ -570,13 +576,8 @@ def scale_main() -> int:
     """`make bench-scale`: catalog, search and API at TENANTS, then the same database grown to
     SCALE_TENANTS (the generator adds only the missing tenants), measured again on the same
     tenant with the same wrk settings."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "manage.log").write_text("")
     started = time.monotonic()
-    owner = env_for(os.environ["DATABASE_URL"], 0)
-    print("bench-scale: migrating", file=sys.stderr)
-    manage("migrate", "--noinput", "--skip-checks", env=owner, quiet=True)
-    manage("collectstatic", "--noinput", "-v0", env=owner, quiet=True)
+    owner = prepare("bench-scale")
     print(
         f"bench-scale: dataset {TENANTS} tenants x {PRODUCTS} products x {ARTICLES} articles", file=sys.stderr
     )

@@ -91,8 +91,9 @@ class Command(BaseCommand):
 
     def _buyers(self, tenant: Tenant, count: int) -> list[User]:
         emails = [buyer_email(tenant, number) for number in range(count)]
-        with platform_scope("bench checkout: buyers"), transaction.atomic():
-            existing = {u.email: u for u in User.all_tenants.filter(tenant=tenant, email__in=emails)}
+        # The tenant's own scope, as the storefront's sign-up has it: no platform bypass needed.
+        with tenant_scope(tenant), transaction.atomic():
+            existing = {u.email: u for u in User.objects.filter(email__in=emails)}
             missing = [email for email in emails if email not in existing]
             if missing:
                 # One Argon2 hash for all of them (the salt is in the hash): 50 would take seconds.
@@ -102,8 +103,7 @@ class Command(BaseCommand):
                     user.password = password
                     user.save()
                     existing[email] = user
-        users = [existing[email] for email in emails]
-        with tenant_scope(tenant), transaction.atomic():
+            users = [existing[email] for email in emails]
             have = set(PatientProfile.objects.filter(user__in=users).values_list("user_id", flat=True))
             PatientProfile.objects.bulk_create(
                 [PatientProfile(tenant=tenant, user=user) for user in users if user.pk not in have]
