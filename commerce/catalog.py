@@ -17,14 +17,16 @@ from django.http import Http404, HttpRequest
 from commerce.models import Product, ProductQuerySet
 
 
-def patient_country(user) -> str:
-    """The country of a patient's verified profile, when the KYC record knows it."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ""
-    from kyc.models import PatientProfile
+def patient_profile(request: HttpRequest):
+    """The signed-in user's PatientProfile (or None), read once per request: the checkout and
+    the product gating of the same request both need it."""
+    if "_patient_profile" not in request.__dict__:
+        from kyc.models import PatientProfile
 
-    profile = PatientProfile.objects.filter(user=user).first()
-    return (getattr(profile, "country_code", "") or "").upper() if profile else ""
+        user = getattr(request, "user", None)
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        request._patient_profile = PatientProfile.objects.filter(user=user).first() if signed_in else None
+    return request._patient_profile
 
 
 def sellable_products(tenant, *, country: str = "") -> ProductQuerySet:
@@ -36,10 +38,9 @@ def sellable_products(tenant, *, country: str = "") -> ProductQuerySet:
 
 
 def shopper_country(request: HttpRequest) -> str:
-    """:func:`patient_country` of the request's user, looked up once per request."""
-    if "_shopper_country" not in request.__dict__:
-        request._shopper_country = patient_country(getattr(request, "user", None))
-    return request._shopper_country
+    """The country of the shopper's patient profile, when the KYC record knows it."""
+    profile = patient_profile(request)
+    return (getattr(profile, "country_code", "") or "").upper() if profile else ""
 
 
 def products_for_request(request: HttpRequest) -> ProductQuerySet:

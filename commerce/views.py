@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from commerce import cart as carts
 from commerce.allowance import AllowanceExceeded, allowance_for
-from commerce.catalog import get_sellable_product
+from commerce.catalog import get_sellable_product, patient_profile
 from commerce.forms import CartLineForm, DeliveryAddressForm
 from commerce.models import Order
 from commerce.orders import DeliveryAddress, OrderRefused, place_order
@@ -55,17 +55,11 @@ def cart(request: HttpRequest) -> HttpResponse:
     return render(request, "commerce/cart.html", {"cart": current, "lines": current.lines})
 
 
-def _profile(request: HttpRequest):
-    from kyc.models import PatientProfile
-
-    return PatientProfile.objects.filter(user=request.user).first()
-
-
 @storefront_view
 @login_required(login_url="storefront:login")
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
-    profile = _profile(request)
+    profile = patient_profile(request)
     if profile is None or not profile.is_verified:
         messages.warning(
             request,
