@@ -26,10 +26,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {  # noqa: F405
 }
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=True)
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "test-mail"))  # noqa: F405
 DRGREEN_WEBHOOK_SECRET = env("DRGREEN_WEBHOOK_SECRET", default="test-drgreen-webhook-secret")
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "test-media"))  # noqa: F405
-PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "test-private"))  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
@@ -49,10 +46,13 @@ if REDIS_URL:  # noqa: F405
 if CELERY_BROKER_URL and _worker:  # noqa: F405
     CELERY_BROKER_URL = f"{CELERY_BROKER_URL.rsplit('/', 1)[0]}/{10 + _worker}"  # noqa: F405
     os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL  # what tests hand to the workers they start
+# Only the defaults get the worker's suffix: a path the environment names is used as
+# given (a Celery worker started by a test writes its mail where that test reads it).
+_suffix = f"-{_worker}" if _worker else ""
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / f"test-mail{_suffix}"))  # noqa: F405
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / f"test-media{_suffix}"))  # noqa: F405
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / f"test-private{_suffix}"))  # noqa: F405
 if _worker:
-    MEDIA_ROOT = f"{MEDIA_ROOT}-{_worker}"
-    PRIVATE_MEDIA_ROOT = f"{PRIVATE_MEDIA_ROOT}-{_worker}"
-    EMAIL_FILE_PATH = f"{EMAIL_FILE_PATH}-{_worker}"
     THEME_CACHE_DIR = f"{THEME_CACHE_DIR}-{_worker}"  # noqa: F405
 
 # `make test` provides a non-owner application role; the suite connects as it after
