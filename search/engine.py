@@ -7,6 +7,11 @@ available in the tenant's country and the patient's: :mod:`commerce.catalog`). T
 type counts, "did you mean" and autocomplete all start from the same visible set, so
 nothing hidden is ever found, counted or suggested.
 
+A page of results is kept like a storefront fragment (:mod:`themes.fragments`): under the
+tenant's content version, which every publish, product change and re-index bumps, and
+keyed by what decides it (the words, the type, the page number, the shopper's country).
+Nothing about the visitor beyond that country goes into it.
+
 PostgreSQL: ``websearch_to_tsquery`` against the weighted vector (title A, summary B,
 body C) in the tenant's configuration, ranked with ``ts_rank``, snippets from
 ``ts_headline``, misspellings answered with ``pg_trgm`` word similarity. SQLite (local
@@ -18,8 +23,9 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -47,9 +53,11 @@ from wagtail.models import Page, PageViewRestriction
 
 from commerce.catalog import products_for_request
 from pages.routing import has_view_restrictions
+from pages.versioned_cache import versioned_cache
 from search.language import regconfig_for
 from search.models import SearchDocument
 from sites.context import get_current_tenant
+from themes.fragments import fragment_key
 
 PER_PAGE = 10
 SUGGEST_LIMIT = 8
@@ -177,6 +185,27 @@ def run_search(request: HttpRequest, query: str, kind: str = "", page_number: st
     results = Results(query=query, terms=terms, kind=kind if kind in TYPE_LABELS else "")
     if not terms:
         return results
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    page = _cacheable_page_number(page_number)
+    if seconds <= 0 or page is None or getattr(request, "is_preview", False):
+        return _search(request, results, page_number)
+    # Case does not change what is found; the words the visitor typed are put back below.
+    key = fragment_key(request, "search-results", [terms.lower(), results.kind, page])
+    found = versioned_cache.get_or_set(key, lambda: _search(request, results, page), seconds)
+    return replace(found, query=query, terms=terms)
+
+
+def _cacheable_page_number(page_number: str | None) -> int | None:
+    """The page as a number if its answer may be kept; free text would mint a key per visitor."""
+    if page_number in (None, ""):
+        return 1
+    if page_number.isdigit() and len(page_number) <= 3:
+        return int(page_number)
+    return None
+
+
+def _search(request: HttpRequest, results: Results, page_number: str | int | None) -> Results:
+    terms = results.terms
     config = regconfig_for(request.tenant)
     matching = _matching(visible_documents(request), terms, config)
     counts = dict(matching.order_by().values_list("kind").annotate(n=Count("pk")))
@@ -207,8 +236,12 @@ def run_search(request: HttpRequest, query: str, kind: str = "", page_number: st
     matching = matching.defer("vector", "body") if is_postgres() else matching.defer("vector")
     paginator = Paginator(matching.order_by("-rank", "title", "pk"), PER_PAGE)
     paginator.__dict__["count"] = results.total  # known from the type counts: saves a COUNT
-    results.page = paginator.get_page(page_number)
-    docs = list(results.page.object_list)
+    page = paginator.get_page(page_number)
+    docs = list(page.object_list)
+    # What templates read of the page (numbers, links), over positions instead of the
+    # queryset, so that the results can be kept in the cache.
+    positions = Paginator(range(results.total), PER_PAGE)
+    results.page = positions.page(page.number)
     urls = _urls(request, docs)
     for doc in docs:
         snippet = (

@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from pages.caching import bump_content_version
 from search.language import regconfig_for
 from search.models import SearchDocument
 from sites.context import tenant_scope
@@ -191,6 +192,8 @@ def reindex_tenant(tenant, progress: Callable[[int, int], None] | None = None, c
             done += len(products)
             if progress:
                 progress(done, total)
+    # Kept result pages (search.engine) were found in the old index.
+    bump_content_version(tenant.pk)
     return total
 
 

@@ -12,10 +12,13 @@ from sites.decorators import storefront_view
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = run_search(request, query, request.GET.get("type", ""), request.GET.get("page"))
+    context = {"query": query, "search": results, "type_plurals": TYPE_PLURALS}
+    response = render(request, "search/search.html", context)
+    # Counted last: the upsert locks the query's row until the request's transaction ends,
+    # and visitors asking the same question at once would otherwise wait out the rendering.
     if results.terms and request.GET.get("page") in (None, "", "1"):
         record_query(request.tenant, query, results.total)
-    context = {"query": query, "search": results, "type_plurals": TYPE_PLURALS}
-    return render(request, "search/search.html", context)
+    return response
 
 
 @require_GET

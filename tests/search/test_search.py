@@ -66,6 +66,14 @@ def titles(html: str) -> list[str]:
     return re.findall(r'<li class="search-result[^"]*">.*?<h2><a href="[^"]*">(.*?)</a>', html, re.S)
 
 
+@pytest.fixture(autouse=True, params=[0, 300], ids=["pages-not-kept", "pages-kept"])
+def _kept_result_pages(request, settings):
+    """Every behaviour here holds whether result pages are computed each time or kept
+    under the content version (FRAGMENT_CACHE_SECONDS, as in production)."""
+    settings.FRAGMENT_CACHE_SECONDS = request.param
+    return request.param
+
+
 @pytest.fixture
 def healingbuds(make_tenant):
     return make_tenant("healingbuds", "Healing Buds", "GB", "sage")
