@@ -28,6 +28,7 @@ from billing.limits import count_products, limit_of
 from commerce.models import Product
 from integrations.drgreen.credentials import client_for_tenant
 from integrations.drgreen.types import Strain
+from integrations.webhooks.wiring import announce_products
 
 CURRENCIES = {"GB": "GBP", "PT": "EUR", "ZA": "ZAR", "TH": "THB"}
 _TYPES = {"indica": "indica", "sativa": "sativa", "hybrid": "hybrid"}
@@ -128,9 +129,10 @@ def sync_tenant(tenant, progress: Callable[[int, int], None] | None = None) -> S
             if progress:
                 progress(done, len(strains))
         gone = Product.objects.filter(tenant=tenant, is_published=True).exclude(drgreen_strain_id="")
-        summary.unpublished = gone.exclude(drgreen_strain_id__in=seen).update(
-            is_published=False, drgreen_synced_at=now
-        )
+        gone = gone.exclude(drgreen_strain_id__in=seen)
+        withdrawn = list(gone.values_list("pk", flat=True))
+        summary.unpublished = gone.update(is_published=False, drgreen_synced_at=now)
+        announce_products(tenant, Product.objects.filter(pk__in=withdrawn).order_by("pk"))
     if summary.unpublished:
         # QuerySet.update sends no signals: cached catalog and search pages must not go on
         # listing the withdrawn products (search itself re-checks publication per query).

@@ -18,9 +18,9 @@ Features register what to do per event type in their ``AppConfig.ready``::
 
 A handler gets an :class:`InboundWebhookEvent` and runs inside the tenant's scope and
 the request's transaction: if it raises, nothing of the event is kept and the sender
-is told to retry (503). Raise :class:`IgnoreEvent` to acknowledge without acting.
-Until the KYC app registers its own handlers, client events fall back to
-:func:`apply_kyc_fallback`.
+is told to retry (503). Raise :class:`IgnoreEvent` to acknowledge without acting. The KYC
+app handles client events (``kyc.inbound``), commerce the order events; an event nobody
+handles is acknowledged and recorded as ignored.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("budstack.webhooks")
 
 SIGNATURE_HEADER = "X-DrGreen-Signature"
-CLIENT_EVENTS = ("client.kyc_verified", "client.approved", "client.rejected", "client.updated")
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,6 @@ class InboundWebhookEvent:
 
 Handler = Callable[[InboundWebhookEvent], Any]
 _handlers: dict[str, list[Handler]] = {}
-_fallbacks: dict[str, Handler] = {}
 
 
 class IgnoreEvent(Exception):
@@ -93,11 +91,7 @@ def unregister_inbound_handler(event_type: str, handler: Handler) -> None:
 
 
 def handlers_for(event_type: str) -> list[Handler]:
-    """Registered handlers, or the built-in fallback when none is registered."""
-    registered = _handlers.get(event_type) or []
-    if registered:
-        return list(registered)
-    return [_fallbacks[event_type]] if event_type in _fallbacks else []
+    return list(_handlers.get(event_type) or [])
 
 
 def api_key_fingerprint(api_key: str) -> str:
@@ -245,59 +239,3 @@ def _dispatch(event_id, event_type, raw, fingerprint, data, client_id, tenant) -
         except IgnoreEvent as exc:
             return InboundEvent.Status.IGNORED, str(exc) or "ignored by handler"
     return InboundEvent.Status.PROCESSED, ""
-
-
-# ---------------------------------------------------------------------------
-# Built-in fallback for client (KYC) events
-# ---------------------------------------------------------------------------
-
-
-def supplier_kyc_status(client: dict[str, Any]) -> str:
-    """Our KYC status from a Dr. Green client: verified only once KYC passed *and* the
-    supplier approved the patient; rejected when the supplier rejected them."""
-    from kyc.models import KycStatus
-
-    approval = str(client.get("adminApproval") or "").upper()
-    if approval == "REJECTED":
-        return KycStatus.REJECTED
-    if approval == "VERIFIED" and client.get("isKYCVerified") is True:
-        return KycStatus.VERIFIED
-    return KycStatus.PENDING
-
-
-def apply_kyc_fallback(event: InboundWebhookEvent) -> None:
-    """Apply a client event to the patient until the KYC app registers its own handler.
-
-    Minimally: ``PatientProfile.kyc_status`` follows :func:`supplier_kyc_status`, the
-    change is audited and announced as ``kyc.status_changed``.
-    """
-    if event.patient is None:
-        raise IgnoreEvent(f"no patient with Dr. Green client id {event.client_id!r}")
-    client = event.data.get("client")
-    if not isinstance(client, dict):
-        raise IgnoreEvent("event has no client object")
-    from integrations.events import emit_event
-    from sites.audit import record_audit
-
-    profile = event.patient
-    new_status = supplier_kyc_status(client)
-    if profile.kyc_status == new_status:
-        return
-    old_status = profile.kyc_status
-    profile.kyc_status = new_status
-    profile.save(update_fields=["kyc_status", "updated_at"])
-    record_audit(
-        "kyc.status_changed",
-        target=profile,
-        tenant=event.tenant,
-        data={"from": old_status, "to": new_status, "source": "drgreen.webhook", "event": event.id},
-    )
-    emit_event(
-        event.tenant,
-        "kyc.status_changed",
-        {"patient": {"id": profile.user_id}, "from": old_status, "to": new_status},
-    )
-
-
-for _type in CLIENT_EVENTS:
-    _fallbacks[_type] = apply_kyc_fallback

@@ -1,8 +1,12 @@
 """Where existing features announce events, until they call ``emit_event`` themselves.
 
-Only ``page.published`` needs a signal: Wagtail publishes from many places (the editor,
-scheduled publishing, workflows, bulk actions) and ``page_published`` is the one point
-they share. The features that own later events call ``emit_event`` directly.
+``page.published`` and ``product.updated`` come from signals: Wagtail publishes from many
+places (the editor, scheduled publishing, workflows, bulk actions) and ``page_published``
+is the one point they share; a product is saved by the admin, the Dr. Green sync and
+scripts, and ``post_save`` is the point they share (bulk ``QuerySet.update()`` calls send
+no signal: their callers announce the products themselves, see
+:func:`announce_products`). Stock taken by an order is announced by ``order.created``,
+not once per product. The features that own the other events call ``emit_event``.
 """
 
 from __future__ import annotations
@@ -54,7 +58,42 @@ def on_page_published(sender, instance: Page, **kwargs: Any) -> None:
     emit_event(tenant, "page.published", page_data(instance))
 
 
+def product_data(product, *, created: bool = False) -> dict[str, Any]:
+    return {
+        "product": {
+            "id": product.pk,
+            "sku": product.sku,
+            "name": product.name,
+            "slug": product.slug,
+            "price": str(product.price),
+            "currency": product.currency,
+            "stock": product.stock,
+            "is_published": product.is_published,
+            "available_countries": product.available_countries.split(),
+            "drgreen_strain_id": product.drgreen_strain_id or None,
+        },
+        "created": created,
+    }
+
+
+def on_product_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return  # fixtures being loaded: nothing happened to announce
+    emit_event(instance.tenant, "product.updated", product_data(instance, created=created))
+
+
+def announce_products(tenant: Tenant, products) -> None:
+    """``product.updated`` for products changed by ``QuerySet.update()`` (no signal)."""
+    for product in products:
+        emit_event(tenant, "product.updated", product_data(product))
+
+
 def connect() -> None:
+    from django.db.models.signals import post_save
+
     from wagtail.signals import page_published
 
+    from commerce.models import Product
+
     page_published.connect(on_page_published, dispatch_uid="webhooks.page_published")
+    post_save.connect(on_product_saved, sender=Product, dispatch_uid="webhooks.product_updated")

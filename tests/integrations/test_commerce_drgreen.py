@@ -223,3 +223,31 @@ def test_orders_of_unconnected_tenants_are_not_mirrored(
         lisbon = DeliveryAddress("P", "Rua 1", "Lisboa", "1200", "PT")
         order = place_order(tenant_b, patient, [(product.pk, 1)], lisbon).order
     assert order.supplier_state == SupplierState.NOT_CONNECTED
+
+
+def test_sync_announces_changed_and_withdrawn_products_to_webhooks(
+    tenant_a, connected, fake, receiver, django_capture_on_commit_callbacks
+):
+    from integrations.webhooks import services
+
+    synced(tenant_a)
+    services.create_endpoint(tenant_a, url=receiver.url, events=["product.updated"])
+    strains = sold_in_gb(fake)
+    changed, vanished = strains[0], strains[1]
+    fake.set_stock(changed["id"], "GBR", 7, api_key=connected.api_key)
+    location = next(loc for loc in vanished["strainLocations"] if loc["location"]["countryCode"] == "GBR")
+    location["isAvailable"] = False
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            synced(tenant_a)
+        with django_capture_on_commit_callbacks(execute=True):
+            synced(tenant_a)  # nothing changed since: nothing announced
+    finally:
+        location["isAvailable"] = True
+
+    announced = {
+        r.json["data"]["product"]["drgreen_strain_id"]: r.json["data"]["product"] for r in receiver.received
+    }
+    assert set(announced) == {changed["id"], vanished["id"]} and len(receiver.received) == 2
+    assert announced[changed["id"]]["stock"] == 7 and announced[changed["id"]]["is_published"] is True
+    assert announced[vanished["id"]]["is_published"] is False

@@ -191,7 +191,7 @@ def test_a_duplicate_event_is_acknowledged_and_ignored(client, tenant_a, handler
 
 
 @pytest.mark.django_db
-def test_a_registered_handler_replaces_the_kyc_fallback(client, tenant_a, handlers):
+def test_a_registered_handler_receives_the_event_with_its_patient(client, tenant_a, handlers):
     seen = []
     handlers("client.approved", seen.append)
     profile = patient_with_client_id(tenant_a, "client-1")
@@ -199,7 +199,7 @@ def test_a_registered_handler_replaces_the_kyc_fallback(client, tenant_a, handle
     send(client, event(own_key(tenant_a)))
 
     assert len(seen) == 1 and seen[0].client_id == "client-1" and seen[0].patient == profile
-    assert status_of(profile) == KycStatus.PENDING  # the fallback did not run
+    assert status_of(profile) == KycStatus.PENDING  # only this handler ran, not the KYC app's
 
 
 @pytest.mark.django_db

@@ -302,3 +302,38 @@ def test_a_delivery_whose_task_was_lost_is_sent_by_the_sweeper(tenant_a, receive
         delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED and len(receiver.received) == 1
     assert requeue_stale_deliveries() == 0
+
+
+def test_editing_a_product_in_the_admin_announces_product_updated(
+    tenant_a, tenant_b, receiver, client, make_user, django_capture_on_commit_callbacks
+):
+    from commerce.models import Product
+    from tests.admin_world import log_in
+    from tests.commerce.conftest import add_product
+
+    endpoint_for(tenant_a, receiver.url, ["product.updated"])
+    endpoint_for(tenant_b, receiver.url + "/bravo", ["product.updated"])
+    with django_capture_on_commit_callbacks(execute=True):
+        product = add_product(tenant_a, "Lemon Haze", stock=3)
+    log_in(client, make_user(tenant_a, Role.TENANT_ADMIN))
+    form = {
+        "name": "Lemon Haze", "slug": product.slug, "sku": product.sku, "strain_type": product.strain_type,
+        "form": product.form, "thc_percent": "18.00", "cbd_percent": "1.00", "price": "12.50",
+        "currency": "GBP", "stock": "40", "description": "Restocked.", "available_countries": "GB PT",
+        "is_published": "on", "thc_unit": "%", "cbd_unit": "%", "flower_equivalent_grams": "1",
+        "terpenes": "", "unit_weight_grams": "", "unit_volume_ml": "", "image": "", "image_url": "",
+        "coa_document": "", "publish_at": "", "unpublish_at": "",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/snippets/commerce/product/edit/{product.pk}/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    created, edited = receiver.received
+    assert [r.headers["X-BudStack-Event"] for r in (created, edited)] == ["product.updated"] * 2
+    assert created.json["data"]["created"] is True and edited.json["data"]["created"] is False
+    data = edited.json["data"]["product"]
+    assert (data["id"], data["name"], data["price"], data["stock"]) == (product.pk, "Lemon Haze", "12.50", 40)
+    assert data["available_countries"] == ["GB", "PT"] and data["is_published"] is True
+    assert edited.json["tenant"] == "alpha" and len(deliveries(tenant_b)) == 0
+    with tenant_scope(tenant_a):
+        assert Product.objects.get(pk=product.pk).stock == 40
