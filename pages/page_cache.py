@@ -65,6 +65,14 @@ def page_cache_key(request: HttpRequest, tenant, style: str, gate_passed: bool) 
     )
 
 
+def response_from(content: bytes, headers: dict[str, str]) -> HttpResponse:
+    """A response rebuilt from what a cache kept of one: its body and chosen headers."""
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
 def _hit(stored: tuple, request: HttpRequest) -> HttpResponse:
     content, headers, nonce = (*stored, None)[:3]
     if nonce:
@@ -74,9 +82,7 @@ def _hit(stored: tuple, request: HttpRequest) -> HttpResponse:
         # browsers revalidate with. The nonce was generated for the first render and is
         # shared only by visitors of this cached entry, which is the same page for all.
         request._csp_nonce = nonce
-    response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
+    response = response_from(content, headers)
     # The consent cookie and the session pick the variant: shared caches must not mix them.
     patch_vary_headers(response, ["Cookie"])
     response["X-Page-Cache"] = "hit"

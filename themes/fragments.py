@@ -76,11 +76,9 @@ def cached_response(request, name: str, vary: list, build: Callable[[], HttpResp
     key = fragment_key(request, name, vary)
     stored = versioned_cache.get(key)
     if stored is not None:
-        content, headers = stored
-        response = HttpResponse(content)
-        for header, value in headers.items():
-            response[header] = value
-        return response
+        from pages.page_cache import response_from
+
+        return response_from(*stored)
     response = build()
     if hasattr(response, "render"):
         response.render()
