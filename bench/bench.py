@@ -14,6 +14,7 @@ import http.client
 import json
 import math
 import os
+import random
 import re
 import secrets
 import signal
@@ -25,7 +26,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = os.environ.get("PYTHON", sys.executable)
@@ -58,6 +59,8 @@ PAGES = [
     ("catalog filtered", STORE, "/products/?strain_type=indica&form=oil"),
     ("product", STORE, "/products/bench-product-42/"),
     ("search", STORE, "/search/?q=clinic+sleep"),
+    # A question nobody asked before on every request (bench/wrk_search.lua): no kept page.
+    ("search (new questions)", STORE, "/search/?q=relief+dose"),
     ("sitemap", STORE, "/sitemap.xml"),
     ("api products", STORE, "/api/v1/products?page=2"),
 ]
@@ -193,14 +196,43 @@ class RssSampler(threading.Thread):
             time.sleep(0.25)
 
 
-def wrk(port: int, host: str, path: str) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "10s",
-               "-s", str(ROOT / "bench" / "wrk_report.lua"), "-H", f"Host: {host}",
+WRK_THREADS = 2
+
+
+def wrk(port: int, host: str, path: str, script: str = "wrk_report.lua", args: tuple[str, ...] = ()) -> dict:
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / script), "-H", f"Host: {host}",
                f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    if args:
+        command += ["--", *args]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     data = json.loads(output.split("BENCH ", 1)[1].splitlines()[0])
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     return data
+
+
+def search_questions() -> Path:
+    """Questions for "search (new questions)", none asked twice within a run: two or three
+    words of the generated texts (broad: most documents match) alternating with a word and
+    a number (narrow: about one product's name), in a shuffled but fixed order."""
+    from itertools import permutations
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # run as a script from bench/: the project's modules
+    from pages.bench_text import WORDS
+
+    broad = [" ".join(words) for n in (2, 3) for words in permutations(WORDS, n)]
+    narrow = [f"{word} {number}" for number in range(PRODUCTS) for word in WORDS]
+    random.Random(13).shuffle(broad)  # noqa: S311 - a fixed order, not a secret
+    random.Random(17).shuffle(narrow)  # noqa: S311
+    mixed = [question for pair in zip(broad, narrow, strict=False) for question in pair]
+    path = OUT / "search-questions.txt"
+    path.write_text("".join(quote_plus(question) + "\n" for question in mixed))
+    return path
+
+
+# Targets whose requests wrk varies with a script: label -> (script, its arguments).
+VARIED = {"search (new questions)": ("wrk_search.lua", lambda: (str(search_questions()), str(WRK_THREADS)))}
 
 
 def measure(server: Gunicorn, label: str, host: str, path: str) -> dict:
@@ -211,7 +243,8 @@ def measure(server: Gunicorn, label: str, host: str, path: str) -> dict:
     sampler = RssSampler(server)
     sampler.start()
     cpu_before = server.cpu_seconds()
-    result = wrk(server.port, host, path)
+    script, args = VARIED.get(label, ("wrk_report.lua", tuple))
+    result = wrk(server.port, host, path, script, args())
     cpu = server.cpu_seconds() - cpu_before
     sampler.running = False
     sampler.join()

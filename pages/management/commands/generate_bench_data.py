@@ -23,6 +23,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from commerce.models import Product
+from pages.bench_text import words
 from pages.models import ArticleCategory, ArticlePage, ConditionPage, ConditionsIndexPage, WireIndexPage
 from search.indexing import reindex_tenant
 from sites.context import platform_scope
@@ -33,31 +34,6 @@ THEMES = ("sage", "clinic", "nocturne")
 STRAINS = [choice for choice, _ in Product.StrainType.choices]
 FORMS = [choice for choice, _ in Product.Form.choices]
 CATEGORIES = ("Research", "Patient stories", "Policy", "Clinic news")
-WORDS = [
-    "cannabis",
-    "clinic",
-    "patient",
-    "relief",
-    "sleep",
-    "pain",
-    "anxiety",
-    "evidence",
-    "dose",
-    "terpene",
-    "oil",
-    "flower",
-    "prescription",
-    "review",
-    "study",
-    "trial",
-    "chronic",
-    "care",
-    "pharmacist",
-    "doctor",
-    "access",
-    "quality",
-    "batch",
-]
 BATCH = 500
 
 
@@ -79,10 +55,6 @@ class Progress:
         if self.done >= self.total:
             sys.stderr.write("\n")
         sys.stderr.flush()
-
-
-def _words(seed: int, count: int) -> str:
-    return " ".join(WORDS[(seed * 7 + i * 3) % len(WORDS)] for i in range(count))
 
 
 class Command(BaseCommand):
@@ -137,7 +109,7 @@ class Command(BaseCommand):
         new = [
             Product(
                 tenant=tenant,
-                name=f"{_words(i, 2).title()} {i}",
+                name=f"{words(i, 2).title()} {i}",
                 slug=f"bench-product-{i}",
                 sku=f"BENCH-{i:05d}",
                 strain_type=STRAINS[i % len(STRAINS)],
@@ -146,7 +118,7 @@ class Command(BaseCommand):
                 cbd_percent=Decimal(i % 13),
                 price=Decimal(20 + i % 180),
                 stock=i % 50,
-                description=_words(i, 30),
+                description=words(i, 30),
                 # One in ten is not sold in the tenant's country: gating has work to do.
                 available_countries="PT" if i % 10 == 9 else "GB PT",
             )
@@ -174,7 +146,7 @@ class Command(BaseCommand):
             )[0]
             for name in CATEGORIES
         ]
-        titles = {i: f"{_words(i, 4).capitalize()} ({i})" for i in missing}
+        titles = {i: f"{words(i, 4).capitalize()} ({i})" for i in missing}
         pages, ids = _bulk_pages(wire, ArticlePage, [(f"bench-article-{i}", titles[i]) for i in missing])
         today = timezone.localdate()
         children = [
@@ -182,9 +154,9 @@ class Command(BaseCommand):
                 page_ptr_id=ids[page.path],
                 date=today - timedelta(days=i % 720),
                 author_name="Bench Author",
-                intro=_words(i, 25),
+                intro=words(i, 25),
                 category=categories[i % len(categories)],
-                body=[("paragraph", f"<p>{_words(i, 120)}</p>")],
+                body=[("paragraph", f"<p>{words(i, 120)}</p>")],
             )
             for page, i in zip(pages, missing, strict=True)
         ]
@@ -201,12 +173,12 @@ class Command(BaseCommand):
         missing = [i for i in range(target) if f"bench-condition-{i}" not in existing]
         if not missing:
             return
-        items = [(f"bench-condition-{i}", f"{_words(i + 3, 2).capitalize()} {i}") for i in missing]
+        items = [(f"bench-condition-{i}", f"{words(i + 3, 2).capitalize()} {i}") for i in missing]
         pages, ids = _bulk_pages(index, ConditionPage, items)
         children = [
             ConditionPage(
-                page_ptr_id=ids[page.path], summary=_words(i, 20), symptoms="Pain\nPoor sleep\nFatigue",
-                body=[("paragraph", f"<p>{_words(i, 80)}</p>")],
+                page_ptr_id=ids[page.path], summary=words(i, 20), symptoms="Pain\nPoor sleep\nFatigue",
+                body=[("paragraph", f"<p>{words(i, 80)}</p>")],
             )
             for page, i in zip(pages, missing, strict=True)
         ]  # fmt: skip
