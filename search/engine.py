@@ -42,6 +42,7 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Concat, Length, Lower, Substr
 from django.db.models.lookups import Exact
@@ -208,40 +209,31 @@ def _search(request: HttpRequest, results: Results, page_number: str | int | Non
     terms = results.terms
     config = regconfig_for(request.tenant)
     matching = _matching(visible_documents(request), terms, config)
-    counts = dict(matching.order_by().values_list("kind").annotate(n=Count("pk")))
+    ranked = _with_snippets(matching, terms, config).order_by("-rank", "title", "pk")
+    first_page = None
+    if not results.kind and str(page_number or "1") == "1":
+        # The usual request, the first page of everything: one scan ranks the page and
+        # counts each type over the whole result (window counts), instead of two.
+        first_page = list(ranked.annotate(**_TYPE_COUNTS)[:PER_PAGE])
+        counts = {kind: getattr(first_page[0], f"n_{kind}") for kind in TYPE_PLURALS} if first_page else {}
+    else:
+        counts = dict(matching.order_by().values_list("kind").annotate(n=Count("pk")))
     results.facets = [(k, TYPE_PLURALS[k], counts[k]) for k in TYPE_PLURALS if counts.get(k)]
     results.total = counts.get(results.kind, 0) if results.kind else sum(counts.values())
     if results.total == 0:
         results.did_you_mean = did_you_mean(request, terms)
         results.suggestions = fallback_suggestions(request)
         return results
-    if results.kind:
-        matching = matching.filter(kind=results.kind)
-    if is_postgres():
-        matching = matching.annotate(
-            snippet=SearchHeadline(
-                Concat("summary", Value(" "), "body", output_field=TextField()),
-                SearchQuery(terms, config=config, search_type="websearch"),
-                config=config,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-    # The vector (and, where PostgreSQL writes the snippet, the body) stay in the database:
-    # a page of hits would otherwise carry every document's whole text and lexemes.
-    matching = matching.defer("vector", "body") if is_postgres() else matching.defer("vector")
-    paginator = Paginator(matching.order_by("-rank", "title", "pk"), PER_PAGE)
-    paginator.__dict__["count"] = results.total  # known from the type counts: saves a COUNT
-    page = paginator.get_page(page_number)
-    docs = list(page.object_list)
     # What templates read of the page (numbers, links), over positions instead of the
     # queryset, so that the results can be kept in the cache.
     positions = Paginator(range(results.total), PER_PAGE)
-    results.page = positions.page(page.number)
+    if first_page is not None:
+        results.page, docs = positions.page(1), first_page
+    else:
+        if results.kind:
+            ranked = ranked.filter(kind=results.kind)
+        results.page = positions.get_page(page_number)
+        docs = list(ranked[results.page.start_index() - 1 : results.page.end_index()])
     urls = _urls(request, docs)
     for doc in docs:
         snippet = (
@@ -249,6 +241,31 @@ def _search(request: HttpRequest, results: Results, page_number: str | int | Non
         )
         results.hits.append(Hit(doc.kind, doc.title, urls.get((doc.source, doc.object_id), ""), snippet))
     return results
+
+
+# n_<kind>: how many of the whole result are of that kind, on every row of a ranked page.
+_TYPE_COUNTS = {f"n_{kind}": Window(Count("pk", filter=Q(kind=kind))) for kind in TYPE_PLURALS}
+
+
+def _with_snippets(matching: QuerySet, terms: str, config: str) -> QuerySet:
+    """Hits as a page shows them. PostgreSQL writes the snippets (``ts_headline``, only for
+    the rows of the page: it evaluates the headline after the sort and limit)."""
+    if not is_postgres():
+        return matching.defer("vector")
+    headline = SearchHeadline(
+        Concat("summary", Value(" "), "body", output_field=TextField()),
+        SearchQuery(terms, config=config, search_type="websearch"),
+        config=config,
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    # The vector and the body stay in the database: a page of hits would otherwise carry
+    # every document's whole text and lexemes.
+    return matching.annotate(snippet=headline).defer("vector", "body")
 
 
 def did_you_mean(request: HttpRequest, terms: str) -> str:
