@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection
@@ -54,7 +55,6 @@ from wagtail.models import Page, PageViewRestriction
 
 from commerce.catalog import products_for_request
 from pages.routing import has_view_restrictions
-from pages.versioned_cache import versioned_cache
 from search.language import regconfig_for
 from search.models import SearchDocument
 from sites.context import get_current_tenant
@@ -192,7 +192,13 @@ def run_search(request: HttpRequest, query: str, kind: str = "", page_number: st
         return _search(request, results, page_number)
     # Case does not change what is found; the words the visitor typed are put back below.
     key = fragment_key(request, "search-results", [terms.lower(), results.kind, page])
-    found = versioned_cache.get_or_set(key, lambda: _search(request, results, page), seconds)
+    # Redis only, not the worker-local layer (pages.versioned_cache): visitors' questions are
+    # many and each is asked rarely, and they would push the routes and fragments every
+    # page needs out of its few hundred entries.
+    found = cache.get(key)
+    if found is None:
+        found = _search(request, results, page)
+        cache.set(key, found, seconds)
     return replace(found, query=query, terms=terms)
 
 
