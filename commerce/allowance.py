@@ -41,12 +41,19 @@ class AllowanceExceeded(Exception):
         super().__init__(message)
 
 
-def allowance_for(user) -> Allowance:
-    """The allowance and what the patient's orders of the last 30 days have used of it."""
+_UNREAD = object()
+
+
+def allowance_for(user, profile=_UNREAD) -> Allowance:
+    """The allowance and what the patient's orders of the last 30 days have used of it.
+
+    ``profile``: the user's PatientProfile (or None) when the caller has read it already.
+    """
     from commerce.models import Order, OrderStatus
     from kyc.models import PatientProfile
 
-    profile = PatientProfile.objects.filter(user=user).first()
+    if profile is _UNREAD:
+        profile = PatientProfile.objects.filter(user=user).first()
     limit = profile.monthly_allowance_grams if profile else None
     used = (
         Order.objects.filter(user=user, created_at__gte=timezone.now() - WINDOW)
@@ -56,8 +63,8 @@ def allowance_for(user) -> Allowance:
     return Allowance(limit=limit, used=used or Decimal("0"))
 
 
-def check_allowance(user, grams: Decimal) -> Allowance:
-    allowance = allowance_for(user)
+def check_allowance(user, grams: Decimal, profile=_UNREAD) -> Allowance:
+    allowance = allowance_for(user, profile)
     if not allowance.allows(grams):
         raise AllowanceExceeded(allowance, grams)
     return allowance

@@ -139,7 +139,7 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
         raise OrderRefused("Products priced in different currencies cannot be ordered together.")
 
     grams = sum((products[pid].flower_equivalent_grams * qty for pid, qty in wanted.items()), Decimal("0"))
-    check_allowance(user, grams)
+    check_allowance(user, grams, profile)  # under the profile's lock, read just above
     # Sold out already: refuse before writing anything or queueing on the product's row lock
     # (in a rush, most refused buyers arrive after the last unit went). The conditional
     # UPDATE below is still what decides when the stock runs out between here and there.
@@ -167,9 +167,10 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
         idempotency_key=idempotency_key,
         supplier_state=SupplierState.QUEUED if mirror else SupplierState.NOT_CONNECTED,
     )
+    lines = []
     for pid in sorted(wanted):
         product, quantity = products[pid], wanted[pid]
-        OrderLine.objects.create(
+        line = OrderLine.objects.create(
             tenant=tenant,
             order=order,
             product=product,
@@ -183,6 +184,7 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
             supplier_grams=(product.unit_weight_grams or product.flower_equivalent_grams) * quantity,
             batch=current_batch(product),
         )
+        lines.append(line)
     OrderEvent.objects.create(
         tenant=tenant, order=order, to_status=OrderStatus.PENDING, actor=user, actor_label=_label(user)
     )
@@ -194,7 +196,7 @@ def _place(tenant, user, items, address: DeliveryAddress, idempotency_key: str, 
         request=request,
         tenant=tenant,
     )
-    emit_event(tenant, "order.created", order_payload(order))
+    emit_event(tenant, "order.created", order_payload(order, lines))
     # Stock last: its row lock is held until commit, so buyers of the same product queue
     # only for these UPDATEs and the commit, not for the writes above. Rows are locked in
     # one order (by id) so two carts with the same products never deadlock.
@@ -218,7 +220,8 @@ def _label(user) -> str:
     return user.email
 
 
-def order_payload(order: Order) -> dict:
+def order_payload(order: Order, lines: list[OrderLine] | None = None) -> dict:
+    """The order as webhooks announce it; ``lines``: its lines when the caller holds them."""
     return {
         "id": order.pk,
         "reference": order.reference,
@@ -233,7 +236,7 @@ def order_payload(order: Order) -> dict:
                 "quantity": line.quantity,
                 "unit_price": str(line.unit_price),
             }
-            for line in order.lines.all()
+            for line in (order.lines.all() if lines is None else lines)
         ],
     }
 

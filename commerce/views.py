@@ -77,7 +77,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if not current:
         messages.info(request, "Your cart is empty: add products before checking out.")
         return redirect("storefront:cart")
-    allowance = allowance_for(request.user)
+    allowance = allowance_for(request.user, profile)
     form = DeliveryAddressForm(request.POST or None, tenant=request.tenant)
     context = {"cart": current, "allowance": allowance, "form": form, "profile": profile}
     over_allowance = not allowance.allows(current.flower_grams)
