@@ -121,6 +121,21 @@ def test_a_failed_inner_scope_restores_the_outer_one(products, tenant_a):
         assert raw("SELECT sku FROM commerce_product") == [("A1",)]
 
 
+def test_reentering_the_same_tenant_keeps_its_rows_and_its_own_rollback(products, tenant_a, tenant_b):
+    """A nested scope of the tenant already in force writes no setting (nothing changes),
+    but still rolls back on its own and hands the tenant back intact."""
+    with tenant_scope(tenant_a):
+        with pytest.raises(RuntimeError), tenant_scope(tenant_a):
+            add_product(tenant_a, "A2")
+            assert sorted(raw("SELECT sku FROM commerce_product")) == [("A1",), ("A2",)]
+            raise RuntimeError("the block fails after writing")
+        assert raw("SELECT sku FROM commerce_product") == [("A1",)]  # A2 went with the block
+        with tenant_scope(tenant_a), tenant_scope(tenant_b), tenant_scope(tenant_b):
+            assert raw("SELECT sku FROM commerce_product") == [("B1",)]
+        assert raw("SELECT sku FROM commerce_product") == [("A1",)]
+        assert raw("SELECT current_setting('app.tenant_id')") == [(str(tenant_a.pk),)]
+
+
 def test_setting_does_not_outlive_its_transaction(settings):
     """As behind pgbouncer: the next transaction on the same connection starts clean."""
     import psycopg
