@@ -162,3 +162,24 @@ def test_embedded_videos_follow_each_visitors_consent(client, tenant_a):
     assert b"<iframe" not in essential.get(url).content
     assert b"<iframe" in everything.get(url).content
     assert b"<iframe" not in essential.get(url).content
+
+
+def test_listing_totals_follow_publishing_selling_out_and_filters(client, tenant_a):
+    """Counts a paginator makes are kept too (themes.fragments.kept_count): never stale."""
+    for number in range(10):
+        _article(tenant_a, slug=f"note-{number}", title=f"Note {number}")
+    assert b"Page 1 of 2" not in client.get("/store/alpha/the-wire/").content  # 10: one page
+    _article(tenant_a, slug="note-10", title="Note 10")
+    wire = client.get("/store/alpha/the-wire/").content
+    assert b"Page 1 of 2" in wire and b"Note 0" not in wire
+    assert b"Note 0" in client.get("/store/alpha/the-wire/?page=2").content
+
+    product = add_product(tenant_a, "Last Kush", stock=1)
+    add_product(tenant_a, "Gentle Haze", strain_type="indica")
+    assert b"1 product</p>" in client.get("/store/alpha/products/?in_stock=on&strain_type=hybrid").content
+    assert b"2 products</p>" in client.get("/store/alpha/products/").content
+    assert b"1 product</p>" in client.get("/store/alpha/products/?strain_type=indica").content
+    with tenant_scope(tenant_a):
+        take(product, 1)
+    sold_out = client.get("/store/alpha/products/?in_stock=on&strain_type=hybrid").content
+    assert b"No products match these filters" in sold_out and b"Last Kush" not in sold_out

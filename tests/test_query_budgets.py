@@ -144,10 +144,10 @@ WARM_BUDGETS = {
     "contact": 5,  # the form's fields
     "conditions index": 4,
     "condition": 4,
-    "wire index": 5,  # the pagination count
+    "wire index": 4,  # the pagination count is kept too (themes.fragments.kept_count)
     "article": 4,
     "wire feed": 4,
-    "catalog": 5,  # the pagination count
+    "catalog": 4,  # the pagination count is kept too
     "product": 5,  # the product with its live stock
     "search": 5,  # the query log upsert; the page of results is kept (search.engine)
     "sitemap": 4,

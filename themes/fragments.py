@@ -68,6 +68,20 @@ def fragment_key(request, name: str, vary: list) -> str:
     return tenant_key(request.tenant.pk, "fragment", name, hashlib.sha256(where.encode()).hexdigest()[:32])
 
 
+def kept_count(request, name: str, vary: list, queryset) -> int:
+    """``queryset.count()`` kept like a fragment: the total a listing paginates over.
+
+    A listing kept in a fragment runs no query of its own, but its paginator still counts
+    the rows on every request to check the page number; the count changes only with the
+    content version, like the listing. ``vary`` must name everything the queryset depends
+    on beyond the tenant, theme, host and shopper's country.
+    """
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    if seconds <= 0 or getattr(request, "tenant", None) is None or getattr(request, "is_preview", False):
+        return queryset.count()
+    return versioned_cache.get_or_set(fragment_key(request, name, vary), queryset.count, seconds)
+
+
 def cached_response(request, name: str, vary: list, build: Callable[[], HttpResponse]) -> HttpResponse:
     """``build()``'s answer, kept like a fragment: for whole documents such as feeds and sitemaps."""
     seconds = settings.FRAGMENT_CACHE_SECONDS

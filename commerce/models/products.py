@@ -207,11 +207,15 @@ class CatalogPage(RoutablePageMixin, StorefrontPage):
     @path("")
     def index(self, request):
         from commerce.catalog import CatalogFilterForm
+        from themes.fragments import kept_count
 
         form = CatalogFilterForm(request.GET or None)
         products = form.apply(self.visible_products(request))
-        page = Paginator(products, self.per_page).get_page(request.GET.get("page"))
         vary = form.cache_vary()
+        paginator = Paginator(products, self.per_page)
+        if vary is not None:  # free numeric bounds: counted each time, like the listing
+            paginator.__dict__["count"] = kept_count(request, "catalog-count", [self.pk, vary], products)
+        page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(

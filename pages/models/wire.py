@@ -87,6 +87,8 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
 
     @path("")
     def index(self, request):
+        from themes.fragments import kept_count
+
         articles = self.articles()
         category_slug, tag_slug = request.GET.get("category", ""), request.GET.get("tag", "")
         category = ArticleCategory.objects.filter(slug=category_slug).first() if category_slug else None
@@ -95,7 +97,10 @@ class WireIndexPage(RoutablePageMixin, StorefrontPage):
             articles = articles.filter(category=category)
         if tag:
             articles = articles.filter(tagged_items__tag=tag)
-        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        paginator = Paginator(articles, ARTICLES_PER_PAGE)
+        vary = [self.pk, getattr(category, "pk", ""), getattr(tag, "pk", "")]
+        paginator.__dict__["count"] = kept_count(request, "wire-count", vary, articles)
+        page = paginator.get_page(request.GET.get("page"))
         return self.render(
             request,
             context_overrides={
