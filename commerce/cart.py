@@ -75,31 +75,35 @@ def _session_lines(request: HttpRequest) -> dict[str, int]:
 
 
 def _save_session_lines(request: HttpRequest, lines: dict[str, int]) -> None:
-    carts = dict(request.session.get(SESSION_KEY, {}))
+    stored = request.session.get(SESSION_KEY, {})
+    carts = dict(stored)
     if lines:
         carts[str(request.tenant.pk)] = lines
     else:
         carts.pop(str(request.tenant.pk), None)
-    request.session[SESSION_KEY] = carts
+    # Assigning marks the session modified, and a modified session is written back at the
+    # end of the request: emptying a cart that the session never held must not cost that.
+    if carts != stored:
+        request.session[SESSION_KEY] = carts
 
 
-@transaction.atomic
 def merge_session_cart(request: HttpRequest) -> None:
     """Move a visitor's session cart into the signed-in patient's persisted cart."""
     lines = _session_lines(request)
     if not lines or not _persisted(request):
-        return
-    for product_id, quantity in lines.items():
-        product = Product.objects.filter(pk=product_id).first()
-        if product is None:
-            continue
-        item, created = CartItem.objects.get_or_create(
-            user=request.user, product=product, defaults={"quantity": quantity}
-        )
-        if not created:
-            item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
-            item.save(update_fields=["quantity"])
-    _save_session_lines(request, {})
+        return  # the usual case, on every cart read: no savepoint for nothing to merge
+    with transaction.atomic():
+        for product_id, quantity in lines.items():
+            product = Product.objects.filter(pk=product_id).first()
+            if product is None:
+                continue
+            item, created = CartItem.objects.get_or_create(
+                user=request.user, product=product, defaults={"quantity": quantity}
+            )
+            if not created:
+                item.quantity = min(item.quantity + quantity, MAX_QUANTITY)
+                item.save(update_fields=["quantity"])
+        _save_session_lines(request, {})
 
 
 def get_cart(request: HttpRequest) -> Cart:

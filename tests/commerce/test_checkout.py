@@ -142,3 +142,26 @@ def test_patient_without_allowance_cannot_order(client, shop, tenant_a, make_use
     add(client, shop["kush"])
     html = client.get("/store/alpha/checkout/").content.decode()
     assert "No prescribed allowance is set for your account yet" in html
+
+
+def test_placing_an_order_stays_within_its_statement_budget(patient_client, shop, patient):
+    """Query budget of "Place order" (a signed-in patient, persisted cart, one product):
+    the session is not written back and no savepoint is opened for an empty merge."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add(patient_client, shop["kush"], 2)
+    with CaptureQueriesContext(connection) as captured:
+        placed = patient_client.post(
+            "/store/alpha/checkout/", {**ADDRESS, "step": "place", "idempotency_key": "b1"}
+        )
+    assert placed.status_code == 302
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not [s for s in statements if s.startswith('UPDATE "django_session"')], statements
+    assert len(statements) <= BUDGET_PLACE_ORDER, "\n".join(statements)
+
+
+# The request's tenant scope, session and user, the idempotency look-ups, the cart, the
+# locked profile, products, allowance, the order with its line, event, audit entry and
+# webhook endpoints, the stock update and sold-out check, emptying the cart: 30 today.
+BUDGET_PLACE_ORDER = 30
