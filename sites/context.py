@@ -59,19 +59,14 @@ def _enter(scope: _Scope) -> Iterator[None]:
     token = _scope.set(scope)
     outer = token.old_value if token.old_value is not token.MISSING else _NO_SCOPE
     ends_transaction = not connection.in_atomic_block
-    # The enclosing scope wrote the same tenant into this transaction when it began
-    # (scopes are only entered here, always inside atomic()): nothing to write or restore.
-    # The savepoint stays, so the block still rolls back on its own.
-    same = scope == outer
     try:
         with transaction.atomic():
-            if not same:
-                _write_db_scope(scope)
+            _write_db_scope(scope)
             yield
             # set_config(..., true) outlives a released savepoint, so an inner scope
             # hands the transaction back to the enclosing one. (On an exception the
             # savepoint rollback restores it.)
-            if not ends_transaction and not same:
+            if not ends_transaction:
                 _write_db_scope(outer)
     finally:
         _scope.reset(token)
