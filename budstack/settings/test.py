@@ -30,7 +30,9 @@ DRGREEN_WEBHOOK_SECRET = env("DRGREEN_WEBHOOK_SECRET", default="test-drgreen-web
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = env("LOG_LEVEL", default="WARNING")  # noqa: F405
+# A worker started by a test may be given a queue of its own (tests/integrations/test_webhooks_worker.py).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="default")
 # Off, so tests see fresh pages; tests/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0

@@ -44,6 +44,9 @@ def worker(tmp_path):
     broker = os.environ.get("CELERY_BROKER_URL")
     assert broker, "run under scripts/with-services.sh: a real Redis broker is needed"
     mail_dir = tmp_path / "mail"
+    # A queue of this test's own: no other worker (one a previous test left running, on
+    # this broker database) can take its deliveries or its email and send that elsewhere.
+    queue = f"webhooks-test-{os.getpid()}-{tmp_path.name}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "budstack.settings.test",
@@ -58,6 +61,8 @@ def worker(tmp_path):
         "WEBHOOKS_TIMEOUT": "3",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "LOG_LEVEL": "INFO",  # the worker's log is printed at teardown: what it received and did
     }
     # This test's queue starts empty: a task another test of this xdist worker left behind
     # (a retry scheduled when its worker stopped, a task restored after a killed worker)
@@ -78,7 +83,7 @@ def worker(tmp_path):
             "--without-mingle",
             "--without-heartbeat",
             "-Q",
-            "default",
+            queue,
             f"--hostname=webhooks-test-{os.getpid()}@localhost",
         ],
         cwd=ROOT,
@@ -86,12 +91,14 @@ def worker(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    eager = celery_app.conf.task_always_eager
+    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False  # this process only sends to the broker
+    celery_app.conf.task_default_queue = queue
     try:
         yield mail_dir
     finally:
         celery_app.conf.task_always_eager = eager
+        celery_app.conf.task_default_queue = default_queue
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=15)
@@ -99,7 +106,7 @@ def worker(tmp_path):
             process.kill()
             process.wait(timeout=5)
         log.close()
-        print((tmp_path / "worker.log").read_text()[-4000:])
+        print((tmp_path / "worker.log").read_text()[-12000:])
 
 
 def sent_mail(mail_dir: Path, subject: str) -> list:
